@@ -1,0 +1,70 @@
+namespace KanikoBuild.Pipeline.AlternativeA;
+
+/// <summary>
+/// The private host folder that appears at <c>/kaniko/kanikobuild</c> inside the executor during the scan build:
+/// twistcli, the short-lived Console token, the Console's CA and the folder twistcli writes its result into.
+/// Owner-only permissions; deleted on dispose, so the token never outlives the build on disk.
+/// </summary>
+public sealed class ScanToolsFolder : IDisposable
+{
+    public const string PathInBuild = "/kaniko/kanikobuild";
+
+    ScanToolsFolder(string root) => Root = root;
+
+    public string Root { get; }
+
+    public string Twistcli => Path.Combine(Root, "twistcli");
+
+    public string TokenFile => Path.Combine(Root, "secrets", "console-token");
+
+    public string CaCertificate => Path.Combine(Root, "ca.pem");
+
+    public string OutputDirectory => Path.Combine(Root, "out");
+
+    public static async Task<ScanToolsFolder> CreateAsync(string twistcliPath, string consoleToken, string? caCertificatePath, CancellationToken ct)
+    {
+        var root = Directory.CreateTempSubdirectory("kanikobuild-scan-").FullName;
+        var folder = new ScanToolsFolder(root);
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(Path.GetDirectoryName(folder.TokenFile)!);
+            Directory.CreateDirectory(folder.OutputDirectory);
+
+            File.Copy(twistcliPath, folder.Twistcli);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(folder.Twistcli, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            await using (var token = new FileStream(folder.TokenFile, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            await using (var writer = new StreamWriter(token))
+                await writer.WriteAsync(consoleToken.AsMemory(), ct).ConfigureAwait(false);
+
+            if (caCertificatePath is not null)
+                File.Copy(caCertificatePath, folder.CaCertificate);
+            return folder;
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (File.Exists(TokenFile))
+                File.Delete(TokenFile);
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
