@@ -14,8 +14,9 @@
 #
 # For the same reason this image is for CI jobs only, one kaniko build per job, never a laptop or a
 # long-lived container: whatever else sits in its filesystem is fair game for kaniko. Keep everything the
-# job writes in the project folder (a mounted volume on Kubernetes: kaniko leaves it alone), e.g.
-# TMPDIR, DOTNET_CLI_HOME and NUGET_PACKAGES under $CI_PROJECT_DIR (see gitlab-ci.yml).
+# job writes in the builds volume (mounted on Kubernetes: kaniko leaves it alone), and temporary files
+# outside the project folder, which is the build context: TMPDIR and DOTNET_CLI_HOME under
+# $CI_BUILDS_DIR, NUGET_PACKAGES under $CI_PROJECT_DIR for GitLab's cache (see gitlab-ci.yml).
 #
 # Build it with any builder, push it, and pin it by digest in CI (KANIKOBUILD_CI_IMAGE):
 #   docker build -f docs/ci/kaniko-dotnet.Dockerfile -t registry.example.com/ci/kaniko-dotnet:10.0 docs/ci
