@@ -6,7 +6,8 @@ namespace KanikoBuild.Testing;
 /// </summary>
 public static class BusyboxImage
 {
-    public const string Name = "kanikobuild-test/busybox:latest";
+    // The tag changes whenever the rootfs recipe does, so an engine never reuses an image made by an older recipe.
+    public const string Name = "kanikobuild-test/busybox:2";
 
     static readonly SemaphoreSlim s_gate = new(1, 1);
 
