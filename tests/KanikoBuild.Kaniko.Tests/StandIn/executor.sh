@@ -45,7 +45,7 @@ if [ -n "${DOCKER_CONFIG:-}" ] && [ -f "${DOCKER_CONFIG%/}/config.json" ]; then
   cp "$cfg" "$rec/config.json"
   stat -c %a "$cfg" > "$rec/config-mode"
   stat -c %a "${DOCKER_CONFIG%/}" > "$rec/config-dir-mode"
-  if [ -w "$cfg" ]; then echo writable > "$rec/config-access"; else echo readonly > "$rec/config-access"; fi
+  if touch -c "$cfg" 2>/dev/null; then echo writable > "$rec/config-access"; else echo readonly > "$rec/config-access"; fi
 fi
 tools="$here/kanikobuild"
 if [ -d "$tools" ]; then
