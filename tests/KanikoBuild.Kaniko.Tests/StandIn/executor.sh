@@ -61,7 +61,7 @@ fi
 i=1
 while [ $i -le 3 ]; do
   echo "recorder: slow line $i"
-  sleep 0.2
+  sleep 0.1
   i=$((i + 1))
 done
 echo "recorder: a line on stderr" >&2
