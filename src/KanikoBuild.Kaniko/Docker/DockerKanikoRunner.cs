@@ -57,7 +57,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
                 Labels = Labels(runId),
                 HostConfig = new HostConfig
                 {
-                    Binds = Binds(request, workspace),
+                    Mounts = Mounts(request, workspace),
                     NetworkMode = _options.NetworkMode,
                     AutoRemove = false,
                 },
@@ -122,19 +122,21 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         return labels;
     }
 
-    static List<string> Binds(KanikoBuildRequest request, RunWorkspace workspace)
+    // Mount objects rather than "src:dst:ro" bind strings: a host path with a colon cannot break them.
+    static List<Mount> Mounts(KanikoBuildRequest request, RunWorkspace workspace)
     {
-        var binds = new List<string>();
+        static Mount Bind(string source, string target, bool readOnly) => new() { Type = "bind", Source = source, Target = target, ReadOnly = readOnly };
+        var mounts = new List<Mount>();
         if (request.Context.IsDirectory)
-            binds.Add($"{request.Context.HostDirectory}:{DockerKanikoRunnerOptions.ContextPath}");
-        binds.Add($"{workspace.Output}:{DockerKanikoRunnerOptions.OutputPath}");
+            mounts.Add(Bind(request.Context.HostDirectory!, DockerKanikoRunnerOptions.ContextPath, readOnly: false));
+        mounts.Add(Bind(workspace.Output, DockerKanikoRunnerOptions.OutputPath, readOnly: false));
         if (workspace.HasSecrets)
-            binds.Add($"{workspace.SecretsDirectory}:{DockerKanikoRunnerOptions.SecretsPath}:ro");
+            mounts.Add(Bind(workspace.SecretsDirectory, DockerKanikoRunnerOptions.SecretsPath, readOnly: true));
         if (workspace.HasCredentials)
-            binds.Add($"{workspace.DockerConfigFile}:{DockerKanikoRunnerOptions.DockerConfigPath}:ro");
+            mounts.Add(Bind(workspace.DockerConfigFile, DockerKanikoRunnerOptions.DockerConfigPath, readOnly: true));
         foreach (var mount in request.Mounts)
-            binds.Add($"{Path.GetFullPath(mount.HostPath)}:{KanikoRequestValidator.NormalizeContainerPath(mount.ContainerPath)}{(mount.ReadOnly ? ":ro" : string.Empty)}");
-        return binds;
+            mounts.Add(Bind(Path.GetFullPath(mount.HostPath), KanikoRequestValidator.NormalizeContainerPath(mount.ContainerPath)!, mount.ReadOnly));
+        return mounts;
     }
 
     async Task StreamOutputAsync(DockerClient client, string containerId, KanikoOutput output, CancellationToken ct)

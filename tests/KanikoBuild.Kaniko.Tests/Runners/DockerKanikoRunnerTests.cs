@@ -69,7 +69,7 @@ public sealed class DockerKanikoRunnerTests : IDisposable
             Scenario.AssertNoCredential(inspect.Config.Cmd, "Cmd");
             Scenario.AssertNoCredential(inspect.Config.Env, "Env");
             Scenario.AssertNoCredential(inspect.Config.Labels.Select(l => $"{l.Key}={l.Value}"), "Labels");
-            Scenario.AssertNoCredential(inspect.HostConfig.Binds, "Binds");
+            Scenario.AssertNoCredential(inspect.Mounts.Select(m => $"{m.Source}:{m.Destination}"), "Mounts");
             Assert.Contains("container=docker", inspect.Config.Env);
             Assert.Equal("host", inspect.HostConfig.NetworkMode);
             Assert.Contains(inspect.Mounts, m => m.Destination == "/kaniko/.docker/config.json" && !m.RW);
@@ -216,6 +216,34 @@ public sealed class DockerKanikoRunnerTests : IDisposable
         Assert.Contains("connection refused", failure.Message, StringComparison.OrdinalIgnoreCase);
         Scenario.AssertNoCredential([failure.Message], "the failure");
         await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task A_missing_image_pinned_by_digest_is_pulled_before_the_run()
+    {
+        await RecorderImage.EnsureAsync();
+        await using var registry = await Registry.StartAsync();
+        var repository = $"{registry.Host}/kanikobuild-test/recorder-{_testId[..8]}";
+        await Shell.RunCheckedAsync(DockerEngine.Cli, ["tag", RecorderImage.Name, repository + ":v1"]);
+        var pushed = await Shell.RunCheckedAsync(DockerEngine.Cli, ["push", repository + ":v1"]);
+        var digest = System.Text.RegularExpressions.Regex.Match(pushed, "digest: (sha256:[0-9a-f]{64})").Groups[1].Value;
+        Assert.NotEmpty(digest);
+        var pinned = $"{repository}:v1@{digest}";
+        await Shell.RunAsync(DockerEngine.Cli, ["rmi", repository + ":v1", $"{repository}@{digest}"]);
+        Assert.NotEqual(0, (await Shell.RunAsync(DockerEngine.Cli, ["image", "inspect", pinned])).ExitCode);
+        try
+        {
+            var result = await Runner(Options(pinned)).RunAsync(_scenario.Request(), CancellationToken.None);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains(_log.Texts, t => t.Contains("pulling the executor image", StringComparison.Ordinal));
+            Assert.Equal(0, (await Shell.RunAsync(DockerEngine.Cli, ["image", "inspect", pinned])).ExitCode);
+            await AssertNothingLeftAsync();
+        }
+        finally
+        {
+            await Shell.RunAsync(DockerEngine.Cli, ["rmi", $"{repository}@{digest}"]);
+        }
     }
 
     [Fact]
