@@ -35,7 +35,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
 
         var endpoint = Endpoint;
         using var configuration = new DockerClientConfiguration(endpoint);
-        using var client = configuration.CreateClient();
+        using var client = CreateClient(configuration, endpoint);
         await PingAsync(client, endpoint, ct).ConfigureAwait(false);
         await EnsureImageAsync(client, request.RegistryCredentials, ct).ConfigureAwait(false);
 
@@ -74,6 +74,11 @@ public sealed class DockerKanikoRunner : IKanikoRunner
             _logger.Warning("kaniko: cancelled; killing container {Container}", Short(containerId));
             await KillAsync(client, containerId).ConfigureAwait(false);
             throw;
+        }
+        catch (DockerApiException e) when (!ct.IsCancellationRequested)
+        {
+            throw new KanikoFailure(KanikoFailureKind.ExecutorFailed,
+                $"The Docker engine refused to run the kaniko container ({Secrets.Mask(EngineMessage(e))}); check --kaniko-network ('{_options.NetworkMode ?? "default"}') and that the engine can see the folders this machine mounts.", inner: e);
         }
         catch (Exception e) when (IsEngineFailure(e) && !ct.IsCancellationRequested)
         {
@@ -171,7 +176,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         {
             await client.System.PingAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && (IsEngineFailure(e) || e is OperationCanceledException))
+        catch (Exception e) when (!ct.IsCancellationRequested && (IsEngineFailure(e) || e is OperationCanceledException or DockerApiException))
         {
             throw new KanikoFailure(KanikoFailureKind.EngineUnreachable,
                 $"The Docker engine at {endpoint} is not reachable ({Reason(e)}); check that Docker is running and that DOCKER_HOST points to it, or use --kaniko-runner local inside a kaniko image.", inner: e);
@@ -207,7 +212,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         }
         catch (DockerApiException e)
         {
-            errors.Add(e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message);
+            errors.Add(EngineMessage(e));
         }
 
         try
@@ -249,6 +254,21 @@ public sealed class DockerKanikoRunner : IKanikoRunner
             _logger.Warning("kaniko: could not remove container {Container} ({Reason}); remove it with 'docker rm -fv {Container}'", Short(containerId), e.Message, containerId);
         }
     }
+
+    static DockerClient CreateClient(DockerClientConfiguration configuration, Uri endpoint)
+    {
+        try
+        {
+            return configuration.CreateClient();
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new KanikoFailure(KanikoFailureKind.EngineUnreachable,
+                $"The Docker engine address {endpoint} cannot be used ({e.Message}); set DOCKER_HOST to unix://…, tcp://… or npipe://….", inner: e);
+        }
+    }
+
+    static string EngineMessage(DockerApiException e) => e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message;
 
     static bool IsEngineFailure(Exception e) =>
         e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException

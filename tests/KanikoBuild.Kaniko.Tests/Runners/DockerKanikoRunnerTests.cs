@@ -203,6 +203,20 @@ public sealed class DockerKanikoRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_container_the_engine_refuses_to_run_is_one_clear_failure()
+    {
+        await RecorderImage.EnsureAsync();
+        var options = Options() with { NetworkMode = "kanikobuild-no-such-network" };
+
+        var failure = await Assert.ThrowsAsync<KanikoFailure>(() => Runner(options).RunAsync(_scenario.Request(), CancellationToken.None));
+
+        Assert.Equal(KanikoFailureKind.ExecutorFailed, failure.Kind);
+        Assert.Contains("The Docker engine refused to run the kaniko container", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("kanikobuild-no-such-network", failure.Message, StringComparison.Ordinal);
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task A_missing_image_that_cannot_be_pulled_is_reported_with_its_name()
     {
         await DockerEngine.RequireAsync();
