@@ -13,7 +13,7 @@ public static partial class KanikoRequestValidator
 
     /// <summary>Executor paths the runners own; a mount there would hide the executor or its credentials.</summary>
     public static readonly IReadOnlyList<string> ReservedPaths =
-        ["/kaniko", "/kaniko/executor", "/kaniko/.docker", "/kaniko/ssl", "/kaniko/output", "/kaniko/secrets", "/kaniko/Dockerfile"];
+        ["/kaniko", "/kaniko/executor", "/kaniko/warmer", "/kaniko/.docker", "/kaniko/output", "/kaniko/secrets", "/kaniko/Dockerfile"];
 
     // Flags the runners set themselves; a raw copy would fight with theirs.
     static readonly string[] s_ownedFlags =

@@ -24,7 +24,8 @@ public sealed partial class KanikoOutput
 
     public void Observe(string line)
     {
-        var masked = Secrets.Mask(line);
+        // kaniko's default log format is 'color', which colours the level even when nobody reads a terminal.
+        var masked = AnsiEscape().Replace(Secrets.Mask(line), string.Empty);
         lock (_gate)
         {
             _tail.Enqueue(masked);
@@ -42,10 +43,14 @@ public sealed partial class KanikoOutput
         }
     }
 
-    [GeneratedRegex(@"^(?:(?:INFO|WARN)\[\d+\]\s+|time=""[^""]*""\s+level=info\s+msg=""?)?(?<step>RUN\s.+?)""?$")]
+    [GeneratedRegex(@"^(?:(?:INFO|WARN)\[[^\]]*\]\s+|time=""[^""]*""\s+level=info\s+msg=""?)?(?<step>RUN\s.+?)""?$")]
     private static partial Regex Instruction();
 
-    [GeneratedRegex(@"\b(401 Unauthorized|403 Forbidden|UNAUTHORIZED|DENIED|status code 401|status code 403|error checking push permissions)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial Regex AnsiEscape();
+
+    // Registry error codes are upper case (UNAUTHORIZED, DENIED); a RUN step's "Permission denied" is not one.
+    [GeneratedRegex(@"\b(401 Unauthorized|403 Forbidden|UNAUTHORIZED|DENIED|status code 401|status code 403|error checking push permissions)")]
     private static partial Regex AuthRefusal();
 
     [GeneratedRegex(@"failed to execute command|waiting for process to exit: exit status \d+")]

@@ -25,6 +25,16 @@ public sealed class KanikoFailuresTests
     }
 
     [Theory]
+    [InlineData("\u001b[36mINFO\u001b[0m[0002] RUN make test")]
+    [InlineData("INFO[2026-11-28T01:00:00Z] RUN make test")]
+    [InlineData("time=\"2026-11-28T01:00:00Z\" level=info msg=\"RUN make test\"")]
+    public void The_step_is_found_in_every_kaniko_log_format(string line)
+    {
+        var failure = Fail(2, line, "error building image: error building stage: failed to execute command: waiting for process to exit: exit status 2");
+        Assert.Equal("RUN make test", failure.FailedStep);
+    }
+
+    [Theory]
     [InlineData("error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: checking push permission for \"127.0.0.1:5000/app\": POST http://127.0.0.1:5000/v2/app/blobs/uploads/: UNAUTHORIZED: authentication required")]
     [InlineData("error pushing image: failed to push to destination r.example.com/app:1: PUT https://r.example.com/v2/app/manifests/1: DENIED: requested access to the resource is denied")]
     [InlineData("GET https://r.example.com/v2/: unexpected status code 401 Unauthorized")]
@@ -33,6 +43,15 @@ public sealed class KanikoFailuresTests
         var failure = Fail(1, line);
         Assert.Equal(KanikoFailureKind.PushRefused, failure.Kind);
         Assert.Contains("refused access (401/403); check the registry credentials", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_RUN_step_denied_something_is_still_a_step_failure()
+    {
+        var failure = Fail(126, "INFO[0001] RUN ./deploy.sh", "/bin/sh: ./deploy.sh: Permission denied", "curl: (22) The requested URL returned error: 401 Unauthorized",
+            "error building image: error building stage: failed to execute command: waiting for process to exit: exit status 126");
+        Assert.Equal(KanikoFailureKind.BuildStepFailed, failure.Kind);
+        Assert.Equal("RUN ./deploy.sh", failure.FailedStep);
     }
 
     [Fact]
