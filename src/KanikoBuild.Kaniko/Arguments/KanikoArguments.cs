@@ -95,9 +95,22 @@ public static class KanikoArguments
         var dockerfile = request.Dockerfile;
         if (IsUrl(dockerfile) || !request.Context.IsDirectory)
             return dockerfile;
+        if (Path.IsPathRooted(dockerfile) && MountHolding(request, dockerfile) is { } mount)
+        {
+            // A generated Dockerfile (the scan Dockerfile) lives in a mounted folder, not in the user's context.
+            var inMount = Path.GetRelativePath(mount.HostPath, dockerfile).Replace('\\', '/');
+            var container = KanikoRequestValidator.NormalizeContainerPath(mount.ContainerPath)!;
+            var underKaniko = container[KanikoRequestValidator.KanikoDirectory.Length..].TrimStart('/');
+            return KanikoPaths.Join(KanikoPaths.Join(paths.KanikoDirectory, underKaniko), inMount);
+        }
         var relative = Path.IsPathRooted(dockerfile) ? Path.GetRelativePath(request.Context.HostDirectory!, dockerfile) : dockerfile;
         return KanikoPaths.Join(paths.ContextDirectory, relative.Replace('\\', '/'));
     }
+
+    /// <summary>The mount whose host folder holds <paramref name="hostPath"/>, if any.</summary>
+    internal static KanikoMount? MountHolding(KanikoBuildRequest request, string hostPath) =>
+        request.Mounts.FirstOrDefault(m => Path.GetRelativePath(m.HostPath, hostPath) is var relative
+            && relative != "." && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
 
     internal static bool IsUrl(string value) =>
         value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

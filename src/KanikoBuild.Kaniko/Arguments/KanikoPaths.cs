@@ -6,6 +6,9 @@ namespace KanikoBuild.Kaniko;
 /// </summary>
 public sealed record KanikoPaths(string ContextDirectory, string OutputDirectory, string SecretsDirectory)
 {
+    /// <summary>Where the executor sees <c>/kaniko</c>: itself for the Docker runner, the local runner's kaniko root otherwise.</summary>
+    public string KanikoDirectory { get; init; } = KanikoRequestValidator.KanikoDirectory;
+
     public string DigestFile => Join(OutputDirectory, KanikoOutputFiles.Digest);
     public string ImageNameWithDigestFile => Join(OutputDirectory, KanikoOutputFiles.ImageNameWithDigest);
     public string TarPath => Join(OutputDirectory, KanikoOutputFiles.Tar);

@@ -48,9 +48,10 @@ public static partial class KanikoRequestValidator
         if (request.Context.IsDirectory)
         {
             if (!KanikoArguments.IsUrl(request.Dockerfile) && Path.IsPathRooted(request.Dockerfile)
+                && KanikoArguments.MountHolding(request, request.Dockerfile) is null
                 && Path.GetRelativePath(request.Context.HostDirectory!, request.Dockerfile) is var relative
                 && (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)))
-                yield return $"the Dockerfile '{request.Dockerfile}' is outside the context directory '{request.Context.HostDirectory}'; the executor only sees the context";
+                yield return $"the Dockerfile '{request.Dockerfile}' is outside the context directory '{request.Context.HostDirectory}'; the executor only sees the context and the mounted folders";
         }
         else if (request.Context.Url!.StartsWith("tar://stdin", StringComparison.Ordinal))
             yield return "a tar://stdin context is not supported: the runners give the executor no standard input";

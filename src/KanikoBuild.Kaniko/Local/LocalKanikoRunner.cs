@@ -31,7 +31,7 @@ public sealed class LocalKanikoRunner : IKanikoRunner
             throw new PipelineException($"The build context '{request.Context.HostDirectory}' does not exist; check the context path.");
 
         using var workspace = RunWorkspace.Create(_options.KanikoRoot, request, _logger);
-        var paths = new KanikoPaths(request.Context.HostDirectory ?? string.Empty, workspace.Output, workspace.SecretsDirectory);
+        var paths = new KanikoPaths(request.Context.HostDirectory ?? string.Empty, workspace.Output, workspace.SecretsDirectory) { KanikoDirectory = _options.KanikoRoot };
         var arguments = KanikoArguments.From(request, paths);
         var environment = new Dictionary<string, string?>();
         if (workspace.HasCredentials)
