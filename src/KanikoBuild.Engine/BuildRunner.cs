@@ -21,7 +21,12 @@ internal static class BuildRunner
 
     public static int Run(EngineContext context, Type buildType, IReadOnlyList<string> defaultTargets, Func<AbsolutePath, Host, NukeBuild> create)
     {
-        var arguments = ParsedArguments.Parse(context.Arguments);
+        var declared = ParameterDescriptor.FromBuildType(buildType);
+        var booleans = declared.Concat(BuiltInParameters.All)
+            .Where(p => (Nullable.GetUnderlyingType(p.Type) ?? p.Type) == typeof(bool))
+            .Select(p => NameCase.Normalize(p.Name))
+            .ToHashSet(StringComparer.Ordinal);
+        var arguments = ParsedArguments.Parse(context.Arguments, booleans);
         var errors = new List<string>();
 
         var root = FindRoot(arguments, context.WorkingDirectory, errors);
@@ -58,7 +63,7 @@ internal static class BuildRunner
             if (errors.Count > 0 || root is null)
                 return Fail(logger, errors);
 
-            var parameters = ParameterDescriptor.FromBuildType(buildType).Concat(BuiltInParameters.All).ToList();
+            var parameters = declared.Concat(BuiltInParameters.All).ToList();
             var build = create(root, host);
             build.Verbosity = verbosity;
             errors.AddRange(service.Bind(build, parameters.Where(p => !p.BuiltIn)));

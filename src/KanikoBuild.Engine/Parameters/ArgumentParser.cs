@@ -13,7 +13,11 @@ internal sealed class ParsedArguments
 
     public IReadOnlyList<string> Positional { get; }
 
-    public static ParsedArguments Parse(IReadOnlyList<string> args)
+    /// <param name="booleanSwitches">
+    /// Normalized names of boolean parameters. A boolean switch takes at most one value, and only a literal
+    /// true/false; the tokens after it are targets, so <c>./build.sh --no-logo Test</c> means what it says.
+    /// </param>
+    public static ParsedArguments Parse(IReadOnlyList<string> args, IReadOnlySet<string>? booleanSwitches = null)
     {
         var index = 0;
         var positional = new List<string>();
@@ -33,6 +37,12 @@ internal sealed class ParsedArguments
             }
             while (index < args.Count && !IsSwitch(args[index]))
                 values.Add(args[index++]);
+            if (booleanSwitches is not null && booleanSwitches.Contains(NameCase.Normalize(token)))
+            {
+                var keep = equals > 0 || (values.Count > 0 && bool.TryParse(values[0], out _)) ? 1 : 0;
+                positional.AddRange(values.Skip(keep));
+                values.RemoveRange(keep, values.Count - keep);
+            }
             parsed._named[NameCase.Normalize(token)] = (token, values);
         }
         return parsed;
