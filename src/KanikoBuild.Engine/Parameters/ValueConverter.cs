@@ -70,7 +70,7 @@ internal static class ValueConverter
         }
         if (type == typeof(Uri))
         {
-            return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1
+            return value.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(value, UriKind.Absolute, out var uri)
                 ? uri
                 : throw new FormatException($"'{value}' is not an absolute URL (e.g. https://host:8083)");
         }
