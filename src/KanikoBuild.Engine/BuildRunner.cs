@@ -50,8 +50,9 @@ internal static class BuildRunner
         ExecutableTarget? current = null;
         var colors = context.Colors ?? (!context.Environment.ContainsKey("NO_COLOR")
             && (host is Host.GitHubActions or Host.GitLab || (ReferenceEquals(context.Console, Console.Out) && !Console.IsOutputRedirected)));
+        var warnings = new WarningCollector(() => current?.Name);
         using var logger = EngineLogging.Create(context.Console, verbosity.ToLevel(), colors,
-            root is null ? null : Path.Combine(root, ".nuke", "temp", "build.log"), () => current?.Name);
+            root is null ? null : Path.Combine(root, ".nuke", "temp", "build.log"), () => current?.Name, warnings);
         var previousLogger = Log.Logger;
         Log.Logger = logger;
         var raw = logger.ForContext(ConsoleSink.RawProperty, true);
@@ -111,7 +112,9 @@ internal static class BuildRunner
                 return SuccessExitCode;
             }
 
-            return Execute(context, build, targets, executionPlan, skip, parameters, host, logger, showStackTraces, t => current = t);
+            warnings.Enabled = true;
+            var exitCode = Execute(context, build, targets, executionPlan, skip, parameters, host, logger, showStackTraces, t => current = t, warnings);
+            return exitCode;
         }
         catch (PipelineException e)
         {
@@ -139,7 +142,8 @@ internal static class BuildRunner
         Host host,
         Logger logger,
         bool showStackTraces,
-        Action<ExecutableTarget?> setCurrent)
+        Action<ExecutableTarget?> setCurrent,
+        WarningCollector warnings)
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         using var assuredCancellation = new CancellationTokenSource();
@@ -167,11 +171,14 @@ internal static class BuildRunner
         catch (PipelineException e)
         {
             failedBeforeRunning = true;
+            warnings.Enabled = false;
             foreach (var target in plan.Where(t => t.Status == ExecutionStatus.Scheduled))
                 target.Status = ExecutionStatus.NotRun;
             BuildExecutor.LogFailure(logger, null, e, showStackTraces);
         }
 
+        warnings.Enabled = false;
+        WriteErrorsAndWarnings(logger, warnings);
         var outcome = SummaryTable.Outcome(plan, failedBeforeRunning);
         SummaryTable.Write(logger, plan, outcome, DateTimeOffset.Now);
         return outcome switch
@@ -180,6 +187,16 @@ internal static class BuildRunner
             BuildOutcome.Aborted => AbortedExitCode,
             _ => FailureExitCode,
         };
+    }
+
+    static void WriteErrorsAndWarnings(ILogger logger, WarningCollector warnings)
+    {
+        if (warnings.Events.Count == 0)
+            return;
+        logger.Information(string.Empty);
+        logger.Information("Repeating warnings and errors:");
+        foreach (var (level, target, message) in warnings.Events)
+            logger.Write(level, "{Prefix:l}{Message:l}", target is null ? string.Empty : target + ": ", message);
     }
 
     static T? Resolve<T>(ParameterService service, ParameterDescriptor parameter, List<string> errors)

@@ -101,6 +101,10 @@ public sealed class EndToEndTests
         Assert.Contains("[ERR] copy failed: registry said 'denied' for password", promote);
         Assert.DoesNotContain("   at ", promote);
         Assert.Matches(@"Promote\s+Failed\s+< 1sec   // Error: copy failed", promote);
+        // Repeated after the blocks, so it is not lost in a collapsed CI group.
+        var repeat = promote.IndexOf("Repeating warnings and errors:", StringComparison.Ordinal);
+        Assert.True(repeat > promote.IndexOf("[ERR] copy failed", StringComparison.Ordinal));
+        Assert.Contains("[ERR] Promote: copy failed: registry said 'denied'", promote[repeat..]);
 
         var (exitCode, crash) = root.Execute<MissionBuild>(["Crash"]);
         Assert.NotEqual(0, exitCode);

@@ -7,9 +7,11 @@ namespace KanikoBuild.Engine.Logging;
 /// <summary>Builds the engine's Serilog pipeline: everything goes through <see cref="SecretMaskingSink"/> first, then to the console and the log file.</summary>
 internal static class EngineLogging
 {
-    public static Logger Create(TextWriter console, LogEventLevel consoleLevel, bool colors, string? logFile = null, Func<string?>? currentTarget = null)
+    public static Logger Create(TextWriter console, LogEventLevel consoleLevel, bool colors, string? logFile = null, Func<string?>? currentTarget = null, WarningCollector? warnings = null)
     {
         var sinks = new List<ILogEventSink> { new ConsoleSink(console, consoleLevel, colors) };
+        if (warnings is not null)
+            sinks.Add(warnings);
         if (logFile is not null)
         {
             try
