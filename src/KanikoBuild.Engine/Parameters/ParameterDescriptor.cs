@@ -36,9 +36,10 @@ internal sealed class ParameterDescriptor
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
         {
-            foreach (var member in t.GetMembers(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            const BindingFlags flags = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+            foreach (var member in t.GetFields(flags).Cast<MemberInfo>().Concat(t.GetProperties(flags)))
             {
-                if (member is not (FieldInfo or PropertyInfo) || member.GetCustomAttribute<ParameterAttribute>() is not { } attribute || !seen.Add(member.Name))
+                if (member.GetCustomAttribute<ParameterAttribute>() is not { } attribute || !seen.Add(member.Name))
                     continue;
                 var memberType = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
                 result.Add(new ParameterDescriptor(attribute.Name ?? member.Name, memberType, attribute.Description, member)
