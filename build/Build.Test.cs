@@ -26,8 +26,10 @@ partial class Build
 
             var totals = TestResultTotals.Read(TestResultsDirectory);
             ReportSummary("Tests", totals.ToString());
-            BuildOutput.Plain(totals.ToString());
-            if (exitCode != 0 || totals.Failed > 0)
-                throw new PipelineException($"The tests failed ({totals}; dotnet test exited with {exitCode}); the failing tests are listed above, the TRX files are in {TestResultsDirectory}.");
+            BuildOutput.Final(totals.ToString());
+            if (totals.Failed > 0)
+                throw new PipelineException($"The tests failed ({totals}); the failing tests are listed above, the TRX files are in {TestResultsDirectory}.");
+            if (exitCode != 0)
+                throw new PipelineException($"dotnet test exited with {exitCode} although no test failed ({totals}): a build error, a crashed test host or an aborted run; see the output above.");
         });
 }

@@ -181,6 +181,7 @@ internal static class BuildRunner
         WriteErrorsAndWarnings(logger, warnings);
         var outcome = SummaryTable.Outcome(plan, failedBeforeRunning);
         SummaryTable.Write(logger, plan, outcome, DateTimeOffset.Now);
+        BuildOutput.WriteFinalLines(logger);
         return outcome switch
         {
             BuildOutcome.Succeeded => SuccessExitCode,

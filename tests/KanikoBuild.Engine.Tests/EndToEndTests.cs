@@ -26,7 +26,7 @@ public sealed class MissionBuild : NukeBuild
 
     Target Crash => _ => _.Executes(() => throw new InvalidOperationException("unexpected"));
 
-    Target Test => _ => _.Executes(() => BuildOutput.Plain("3 passed, 0 failed, 0 skipped"));
+    Target Test => _ => _.Executes(() => BuildOutput.Final("3 passed, 0 failed, 0 skipped"));
 }
 
 [Collection(StaticLoggerCollection.Name)]
@@ -181,7 +181,11 @@ public sealed class EndToEndTests
         };
         Assert.Equal(0, NukeBuild.Execute<MissionBuild>(context));
         var output = console.ToString();
-        Assert.Contains("\n3 passed, 0 failed, 0 skipped\n", output.Replace("\r\n", "\n"));
+        var text = output.Replace("\r\n", "\n");
+        Assert.Contains("\n3 passed, 0 failed, 0 skipped\n", text);
+        // Repeated as the very last line, after the outcome, for tools that read the totals.
+        Assert.EndsWith("\n3 passed, 0 failed, 0 skipped\n", text);
+        Assert.True(text.LastIndexOf("Build succeeded", StringComparison.Ordinal) < text.LastIndexOf("3 passed", StringComparison.Ordinal));
         Assert.Contains("║ Test", output);
         Assert.True(Directory.Exists(Path.Combine(root.Path, ".nuke", "temp")));
     }
