@@ -1,52 +1,88 @@
 using System.Linq.Expressions;
-using System.Reflection;
-using Serilog;
+using KanikoBuild.Engine.Execution;
 
 namespace KanikoBuild.Engine;
 
 /// <summary>
 /// Base class of a build: targets are <see cref="Target"/> properties, parameters are members with
-/// <see cref="ParameterAttribute"/>. PROVISIONAL: a minimal executor so that <c>build/</c> compiles and runs;
-/// the foundation issue replaces it with the full engine behind the same surface.
+/// <see cref="ParameterAttribute"/>. <c>public static int Main() => Execute&lt;Build&gt;(x => x.Compile);</c>
 /// </summary>
 public abstract class NukeBuild
 {
-    public AbsolutePath RootDirectory { get; internal set; } = AbsolutePath.Create(Directory.GetCurrentDirectory());
-    public AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
-    public CancellationToken CancellationToken { get; internal set; }
-    public bool IsServerBuild => Environment.GetEnvironmentVariable("CI") is { Length: > 0 };
-    public bool IsLocalBuild => !IsServerBuild;
+    // Set before the build object is constructed, so field initializers can use RootDirectory and the host.
+    [ThreadStatic] static AbsolutePath? t_pendingRoot;
+    [ThreadStatic] static Host? t_pendingHost;
 
-    public static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets) where T : NukeBuild, new()
+    protected NukeBuild()
     {
-        Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
-        var build = new T();
-        var args = Environment.GetCommandLineArgs().Skip(1).ToArray();
-        var targets = typeof(T).GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
-            .Where(p => p.PropertyType == typeof(Target))
-            .ToDictionary(p => p.Name, p => (Target)p.GetValue(build)!, StringComparer.OrdinalIgnoreCase);
-        var requested = args.TakeWhile(a => !a.StartsWith('-')).ToList();
-        if (requested.Count == 0)
-            requested = defaultTargets.Select(e => ((MemberExpression)e.Body).Member.Name).ToList();
-        try
+        RootDirectory = t_pendingRoot ?? AbsolutePath.Create(Directory.GetCurrentDirectory());
+        Host = t_pendingHost ?? HostDetection.Detect(EnvironmentSnapshot.Current());
+    }
+
+    /// <summary>The directory holding <c>.nuke/</c> (or <c>--root</c>).</summary>
+    public AbsolutePath RootDirectory { get; internal set; }
+
+    /// <summary><c>.nuke/temp</c>: git-ignored scratch space; created at start.</summary>
+    public AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
+
+    /// <summary>Cancelled on Ctrl-C (or SIGTERM) while a target runs; pass it to everything that waits.</summary>
+    public CancellationToken CancellationToken { get; internal set; }
+
+    /// <summary>The CI system (or terminal) running the build; <c>--host</c> overrides the detection.</summary>
+    public Host Host { get; internal set; }
+
+    public bool IsServerBuild => Host != Host.Terminal;
+    public bool IsLocalBuild => !IsServerBuild;
+    public bool IsGitHubActions => Host == Host.GitHubActions;
+    public bool IsGitLab => Host == Host.GitLab;
+
+    public Verbosity Verbosity { get; internal set; } = Verbosity.Normal;
+
+    /// <summary>The targets named on the command line, or the default ones.</summary>
+    public IReadOnlyList<string> InvokedTargets { get; internal set; } = [];
+
+    /// <summary>The target running now, or null between targets.</summary>
+    public string? CurrentTarget => _current?.Name;
+
+    ExecutableTarget? _current;
+
+    internal void SetCurrentTarget(ExecutableTarget? target, CancellationToken ct)
+    {
+        _current = target;
+        CancellationToken = ct;
+    }
+
+    /// <summary>Adds a <c>key: value</c> pair to the running target's line in the summary table (e.g. <c>Digest: sha256:…</c>).</summary>
+    public void ReportSummary(string key, string value)
+    {
+        if (_current is null)
+            throw new InvalidOperationException("ReportSummary is only available while a target runs.");
+        _current.SummaryInformation[key] = Secrets.Mask(value);
+    }
+
+    /// <summary>Runs the build with the process's arguments and environment; returns the exit code (0 on success).</summary>
+    /// <param name="defaultTargets">What runs when no target is named.</param>
+    public static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets) where T : NukeBuild, new() =>
+        Execute(EngineContext.FromProcess(), defaultTargets);
+
+    internal static int Execute<T>(EngineContext context, params Expression<Func<T, Target>>[] defaultTargets) where T : NukeBuild, new()
+    {
+        var names = defaultTargets.Select(e => e.Body is MemberExpression member
+            ? member.Member.Name
+            : throw new ArgumentException($"A default target must be a target property (x => x.Name), not '{e.Body}'.")).ToList();
+        return BuildRunner.Run(context, typeof(T), names, (root, host) =>
         {
-            foreach (var name in requested)
+            t_pendingRoot = root;
+            t_pendingHost = host;
+            try
             {
-                var definition = new TargetDefinition();
-                targets[name](definition);
-                foreach (var action in definition.Actions)
-                    action(build.CancellationToken).GetAwaiter().GetResult();
+                return new T();
             }
-            return 0;
-        }
-        catch (Exception e)
-        {
-            Log.Error(e, "Build failed");
-            return 1;
-        }
-        finally
-        {
-            Log.CloseAndFlush();
-        }
+            finally
+            {
+                t_pendingRoot = null;
+                t_pendingHost = null;
+            }
+        });
     }
 }
