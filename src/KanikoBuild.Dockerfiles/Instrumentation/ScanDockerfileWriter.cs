@@ -48,7 +48,7 @@ public static class ScanDockerfileWriter
                 Directory.CreateDirectory(directory);
             // Written whole to a temporary file first, so a reader never sees half a Dockerfile.
             var partial = outputPath + ".partial";
-            await File.WriteAllTextAsync(partial, instrumented.Text, ct).ConfigureAwait(false);
+            await File.WriteAllTextAsync(partial, instrumented.Text, new System.Text.UTF8Encoding(false), ct).ConfigureAwait(false);
             File.Move(partial, outputPath, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -17,6 +17,7 @@ public static partial class DockerfileParser
         "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
     ];
 
+    static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     static readonly HashSet<string> s_keywords = new(Keywords, StringComparer.Ordinal);
     static readonly HashSet<string> s_flagged = new(["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"], StringComparer.Ordinal);
     static readonly HashSet<string> s_heredocCapable = new(["RUN", "COPY", "ADD"], StringComparer.Ordinal);
@@ -36,11 +37,16 @@ public static partial class DockerfileParser
         string text;
         try
         {
-            text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+            // Decoded without dropping a byte-order mark, so that the instrumented file keeps the original bytes.
+            text = s_utf8.GetString(await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new PipelineException($"Dockerfile '{path}' does not exist; check --dockerfile (default: 'Dockerfile' in the build context).", e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new PipelineException($"Dockerfile '{path}' is not UTF-8 text; save it as UTF-8.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
