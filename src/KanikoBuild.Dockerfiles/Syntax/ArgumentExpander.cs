@@ -9,7 +9,11 @@ internal static class ArgumentExpander
     {
         var scope = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var argument in metaArguments)
-            scope[argument.Name] = overrides is not null && overrides.TryGetValue(argument.Name, out var value) ? value : argument.DefaultValue;
+        {
+            // A default may use the meta ARGs declared before it (ARG BASE=${REGISTRY}/alpine).
+            scope[argument.Name] = overrides is not null && overrides.TryGetValue(argument.Name, out var value) ? value
+                : argument.DefaultValue is null ? null : Expand(argument.DefaultValue, scope);
+        }
         return scope;
     }
 
