@@ -70,7 +70,7 @@ post() { # post PATH BODY [TOKEN] -> writes $tmp/answer, prints the HTTP status
   else
     wget -S -q -O "$tmp/answer" --header "Content-Type: application/json" --post-data "$2" "$address$1" 2>"$tmp/headers"
   fi
-  awk '/HTTP\//{ s=$2 } END{ print s+0 }' "$tmp/headers"
+  awk '$1 ~ /^HTTP\// { s=$2 } END{ print s+0 }' "$tmp/headers"
 }
 
 if [ -z "$token" ]; then
