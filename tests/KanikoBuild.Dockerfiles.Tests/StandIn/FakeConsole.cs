@@ -17,8 +17,9 @@ public sealed class FakeConsole : IDisposable
     readonly HttpListener _listener = new();
     readonly Task _loop;
 
-    public FakeConsole()
+    public FakeConsole(string? token = null)
     {
+        Token = token ?? "fake-console-token-" + Guid.NewGuid().ToString("N");
         var port = FreePort.Next();
         Address = $"http://127.0.0.1:{port}";
         _listener.Prefixes.Add(Address + "/");
@@ -28,7 +29,7 @@ public sealed class FakeConsole : IDisposable
 
     public string Address { get; }
 
-    public string Token { get; } = "fake-console-token-" + Guid.NewGuid().ToString("N");
+    public string Token { get; }
 
     public string User { get; set; } = "ci-user";
 
