@@ -42,7 +42,8 @@ public static partial class ScanInstrumenter
 
         var names = new HashSet<string>(dockerfile.Stages.Where(s => s.Name is not null).Select(s => s.Name!), StringComparer.OrdinalIgnoreCase);
         var text = dockerfile.Text;
-        var scannedName = target.Name;
+        // Builders keep stage names in lower case, so the reference is lower case whatever the file wrote.
+        var scannedName = target.Name?.ToLowerInvariant();
         if (scannedName is null)
         {
             // FROM cannot name a stage by index, so the scan stage needs a name to build FROM.

@@ -37,11 +37,11 @@ public class InstrumenterTests
         else
         {
             Assert.StartsWith(original.Text, instrumented.Text, StringComparison.Ordinal);
-            Assert.Equal(target.Name, instrumented.ScannedStage);
+            Assert.Equal(target.Name.ToLowerInvariant(), instrumented.ScannedStage);
         }
         Assert.Equal(original.Instructions.Count, reparsed.Instructions.Count - (target.OnBuildTriggers.Any() ? 4 : 3));
         Assert.Equal(original.Stages.Count + 1, reparsed.Stages.Count);
-        Assert.Equal(instrumented.ScannedStage, reparsed.Stages[target.Index].Name);
+        Assert.Equal(instrumented.ScannedStage, reparsed.Stages[target.Index].Name, ignoreCase: true);
         var scan = reparsed.Stages[^1];
         Assert.Equal(instrumented.ScanStage, scan.Name);
         Assert.Equal(original.LineEnding, reparsed.LineEnding);
@@ -135,6 +135,10 @@ public class InstrumenterTests
         var byIndex = Instrument(text, s_options with { Stage = "1" });
         Assert.Equal("test", byIndex.ScannedStage);
         Assert.Contains("FROM test AS kanikobuild-scan\n", byIndex.Text, StringComparison.Ordinal);
+
+        var mixedCase = Instrument("FROM alpine AS Builder\n");
+        Assert.Equal("builder", mixedCase.ScannedStage);
+        Assert.Contains("FROM builder AS kanikobuild-scan\n", mixedCase.Text, StringComparison.Ordinal);
 
         var last = Instrument(text, s_options with { Stage = "2" });
         Assert.Equal("kanikobuild-scanned", last.ScannedStage);
