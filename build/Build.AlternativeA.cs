@@ -26,7 +26,8 @@ partial class Build
 
     Target Instrument => _ => _
         .Description("Writes the scan Dockerfile (the original plus a last stage that runs twistcli) and prints its path.")
-        .Executes(() => throw NotImplementedYet(nameof(Instrument)));
+        .Executes(async ct => Serilog.Log.Information("{Path}", await KanikoBuild.Dockerfiles.ScanDockerfileWriter.WriteForTargetAsync(
+            new(RootDirectory, Dockerfile, Context, Stage, InstrumentedDockerfile, ConsoleUrl, ConsoleProject, ConsoleCaCert), ct: ct)));
 
     Target ScanBuild => _ => _
         .Description("A: builds the instrumented Dockerfile with kaniko --no-push, so twistcli scans the image as the last step; applies the policy.")

@@ -1,0 +1,3 @@
+module kanikobuild/standins/twistcli
+
+go 1.19

@@ -1,0 +1,2 @@
+FROM alpine:3.19
+RUN echo no final newline

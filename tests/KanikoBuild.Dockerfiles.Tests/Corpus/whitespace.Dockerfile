@@ -1,0 +1,7 @@
+FROM alpine:3.19  	
+RUN echo a \  
+	  && echo b   
+
+   
+  # indented comment
+	RUN	echo tabs
