@@ -306,7 +306,7 @@ public class ReportTests
         Assert.Equal(["Critical", "High", "Medium", "Low", "Unknown"], severities.Order().OrderBy(s => s switch { "Critical" => 0, "High" => 1, "Medium" => 2, "Low" => 3, _ => 4 }));
 
         var first = vulns.Single(v => v.GetProperty("name").GetString() == "CVE-2023-0001");
-        Assert.Equal("Upgrade libfoo to 1.2, 1.3.", first.GetProperty("solution").GetString());
+        Assert.Equal("Upgrade libfoo to one of 1.2, 1.3.", first.GetProperty("solution").GetString());
         var location = first.GetProperty("location");
         Assert.Equal("libfoo", location.GetProperty("dependency").GetProperty("package").GetProperty("name").GetString());
         Assert.Equal("1.1", location.GetProperty("dependency").GetProperty("version").GetString());

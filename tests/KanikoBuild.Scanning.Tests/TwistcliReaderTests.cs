@@ -11,7 +11,7 @@ public class TwistcliReaderTests
         Assert.Equal("registry.example.com/team/app:1.4.0", result.ImageName);
         Assert.Equal("sha256:0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c", result.Digest);
         Assert.StartsWith("sha256:7f2a", result.ImageId);
-        Assert.Equal("Debian GNU/Linux 12 (bookworm):bookworm", result.OperatingSystem);
+        Assert.Equal("Debian GNU/Linux 12 (bookworm)", result.OperatingSystem);
         Assert.Equal(3, result.Packages.Count);
         Assert.Equal("/usr/local/bin/app", result.Packages[2].Path);
         Assert.False(result.VulnerabilityScanPassed);
@@ -52,7 +52,7 @@ public class TwistcliReaderTests
         Assert.False(result.ComplianceScanPassed);       // a string "false"
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1706873405), result.ScanTime); // a Unix int
         Assert.Null(result.Digest);
-        Assert.Contains(result.Notes, n => n.Contains("1 vulnerability entry without an id", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n == "1 vulnerability entry without an id was skipped.");
 
         var byId = result.Vulnerabilities.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.ToList());
         var first = byId["CVE-2023-0001"].Single();

@@ -46,6 +46,8 @@ public sealed record ScanResult
     {
         (null or "", _) => null,
         (var d, null or "") => d,
+        // twistcli may give a full name ("Debian GNU/Linux 12 (bookworm)") that already holds the release.
+        (var d, var r) when d.Contains(r, StringComparison.OrdinalIgnoreCase) => d,
         (var d, var r) => $"{d}:{r}",
     };
 

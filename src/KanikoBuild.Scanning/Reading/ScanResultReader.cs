@@ -107,7 +107,7 @@ public static class ScanResultReader
             vulnerabilities.Add(ReadVulnerability(v, id, history));
         }
         if (skipped > 0)
-            notes.Add($"{skipped} vulnerability entr{(skipped == 1 ? "y" : "ies")} without a CVE id were skipped.");
+            notes.Add(skipped == 1 ? "1 vulnerability entry without a CVE id was skipped." : $"{skipped} vulnerability entries without a CVE id were skipped.");
 
         return new ScanResult
         {
@@ -147,7 +147,7 @@ public static class ScanResultReader
             vulnerabilities.Add(ReadVulnerability(v, id, history));
         }
         if (skipped > 0)
-            notes.Add($"{skipped} vulnerability entr{(skipped == 1 ? "y" : "ies")} without an id were skipped.");
+            notes.Add(skipped == 1 ? "1 vulnerability entry without an id was skipped." : $"{skipped} vulnerability entries without an id were skipped.");
 
         var name = result.String("name", "imageName");
         return new ScanResult

@@ -28,7 +28,8 @@ static class GitLabReport
         var vulnerabilities = new JsonArray();
         foreach (var v in result.Vulnerabilities.DistinctBy(v => v.Key, StringComparer.Ordinal))
         {
-            var solution = v.FixedVersion is { } fixedIn ? $"Upgrade {v.PackageName.Or("the package")} to {fixedIn}."
+            var solution = v.FixedVersions.Count > 1 ? $"Upgrade {v.PackageName.Or("the package")} to one of {v.FixedVersion}."
+                : v.FixedVersion is { } fixedIn ? $"Upgrade {v.PackageName.Or("the package")} to {fixedIn}."
                 : v.HasFix ? $"Upgrade {v.PackageName.Or("the package")} to a fixed version."
                 : $"No fix available yet{(v.Status is { } s ? $" (status: {s})" : "")}.";
             if (allowed.TryGetValue(v.Key, out var entry))
@@ -91,7 +92,7 @@ static class GitLabReport
             ["vulnerabilities"] = vulnerabilities,
             ["remediations"] = new JsonArray(),
         };
-        return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     static JsonObject Identifier(Vulnerability v)

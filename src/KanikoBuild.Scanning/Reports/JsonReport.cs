@@ -14,6 +14,8 @@ static class JsonReport
     internal static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
+        // A file for tools, not HTML: keep quotes and apostrophes readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

@@ -128,7 +128,7 @@ static class SarifReport
             ["runs"] = new JsonArray(run),
         };
         RemoveNulls(log);
-        return log.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return log.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     static JsonObject Rule(IReadOnlyList<Vulnerability> findings)
