@@ -151,7 +151,6 @@ static class SarifReport
         var rule = new JsonObject
         {
             ["id"] = first.Id,
-            ["name"] = RuleName(first.Id),
             ["shortDescription"] = new JsonObject { ["text"] = $"{first.Id} ({severity.Name()}) in {Text.Truncate(packages, 200)}" },
             ["fullDescription"] = new JsonObject { ["text"] = Text.Truncate(description ?? $"{first.Id} in {packages}", 1000) },
             ["defaultConfiguration"] = new JsonObject { ["level"] = severity >= Severity.High ? "error" : severity == Severity.Medium ? "warning" : "note" },
@@ -189,9 +188,6 @@ static class SarifReport
         var score = cvss is { } c && c >= low && c <= high ? c : fallback;
         return score.ToString("0.0", CultureInfo.InvariantCulture);
     }
-
-    // SARIF rule names are identifier-like ("CVE_2024_1234" reads badly in viewers; PascalCase is the convention).
-    static string RuleName(string id) => new string(id.Where(char.IsLetterOrDigit).ToArray()) is { Length: > 0 } name ? name : "Vulnerability";
 
     /// <summary>The Dockerfile as a URI reference relative to the checkout; "Dockerfile" when unknown.</summary>
     public static string LocationUri(string? dockerfilePath)
