@@ -95,6 +95,8 @@ public class PolicyLoadTests
     [InlineData("""{"allow": [{"id": "CVE-1", "reason": "r", "expires": "2026-12-31", "until": "x"}]}""", "$.allow[0].until is not an allow-list key")]
     [InlineData("""{"allow": [{"id": "CVE-1", "reason": "r", "expires": "2026-12-31"}, {"id": "cve-1", "reason": "r", "expires": "2027-01-01"}]}""", "$.allow[1].id cve-1 is already allowed by $.allow[0]")]
     [InlineData("""[]""", "$ must be an object")]
+    [InlineData("""{"failOn": {"high": 0, "high": 9}}""", "$.failOn.high is given twice")]
+    [InlineData("""{"onlyFixed": true, "onlyFixed": false}""", "$.onlyFixed is given twice")]
     public void An_invalid_file_names_the_field_and_the_problem(string json, string expected)
     {
         var e = Assert.Throws<PipelineException>(() => ScanPolicy.Parse(json, "policy.json"));

@@ -33,9 +33,12 @@ static class ScanPolicyParser
                 throw Error(sourceName, "$", $"must be an object, not {Kind(root)}");
 
             var policy = ScanPolicy.Default;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
                 var path = "$." + property.Name;
+                if (!seen.Add(property.Name))
+                    throw Error(sourceName, path, "is given twice; keep one");
                 var value = property.Value;
                 switch (property.Name)
                 {
@@ -72,9 +75,12 @@ static class ScanPolicyParser
         if (value.ValueKind != JsonValueKind.Object)
             throw Error(source, path, $"must be an object like {{\"critical\": 0, \"high\": 0}}, not {Kind(value)}");
         var limits = defaults;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
             var keyPath = $"{path}.{property.Name}";
+            if (!seen.Add(property.Name))
+                throw Error(source, keyPath, "is given twice; keep one");
             if (!Severities.TryParseLimitKey(property.Name, out var severity) || property.Name != severity.Name())
                 throw Error(source, keyPath, $"is not a severity key; use critical, high, medium or low (lower case){Suggest(property.Name, ["critical", "high", "medium", "low"])}");
             var limit = property.Value;
