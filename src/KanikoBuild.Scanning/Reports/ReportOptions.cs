@@ -1,0 +1,55 @@
+namespace KanikoBuild.Scanning;
+
+/// <summary>Where and which reports <see cref="ReportWriter"/> writes.</summary>
+public sealed record ReportOptions
+{
+    public const string DefaultDirectory = "artifacts/scan";
+
+    public static IReadOnlySet<ReportFormat> AllFormats { get; } = new HashSet<ReportFormat>(Enum.GetValues<ReportFormat>());
+
+    /// <summary>The reports directory (<c>--reports-dir</c>); created when missing.</summary>
+    public string Directory { get; init; } = DefaultDirectory;
+
+    /// <summary>The formats to write (<c>--report-formats</c>); default all.</summary>
+    public IReadOnlySet<ReportFormat> Formats { get; init; } = AllFormats;
+
+    /// <summary>
+    /// The Dockerfile, relative to the repository root (forward slashes), used as the SARIF location so that code
+    /// scanning can place the alert in the checkout. When null, SARIF uses the relative URI <c>Dockerfile</c>.
+    /// </summary>
+    public string? DockerfilePath { get; init; }
+
+    /// <summary>The Markdown summary is appended here too; default: the <c>GITHUB_STEP_SUMMARY</c> variable.</summary>
+    public string? StepSummaryPath { get; init; } = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
+
+    /// <summary>The clock for report timestamps when the scan result has no scan time.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Parses <c>--report-formats</c> values: repeatable and/or comma-separated, case-insensitive; empty means all.
+    /// </summary>
+    public static IReadOnlySet<ReportFormat> ParseFormats(IEnumerable<string>? values)
+    {
+        var names = (values ?? []).SelectMany(v => v.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (names.Count == 0 || names.Any(n => n.Equals("all", StringComparison.OrdinalIgnoreCase)))
+            return AllFormats;
+        var formats = new HashSet<ReportFormat>();
+        foreach (var name in names)
+        {
+            ReportFormat? format = name.ToLowerInvariant() switch
+            {
+                "log" or "console" => ReportFormat.Log,
+                "markdown" or "md" => ReportFormat.Markdown,
+                "junit" or "junit-xml" => ReportFormat.JUnit,
+                "sarif" => ReportFormat.Sarif,
+                "gitlab" or "gl-container-scanning" => ReportFormat.GitLab,
+                "json" => ReportFormat.Json,
+                _ => null,
+            };
+            if (format is null)
+                throw new PipelineException($"--report-formats: '{name}' is not a report format; use log, markdown, junit, sarif, gitlab, json (or all).");
+            formats.Add(format.Value);
+        }
+        return formats;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KanikoBuild.Scanning;
+
+/// <summary>Deterministic identifiers, so the same finding gets the same id in every run's reports.</summary>
+static class StableId
+{
+    public static string Hex(string value, int bytes = 16) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, bytes));
+
+    /// <summary>A name-based UUID (version 5 layout, SHA-256 instead of SHA-1) of <paramref name="value"/>.</summary>
+    public static string Uuid(string value)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(value));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        var hex = Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..32]}";
+    }
+
+    /// <summary>The image repository without tag or digest: a finding keeps its id across builds of one image.</summary>
+    public static string Repository(ScanResult result)
+    {
+        var name = result.ImageName;
+        if (string.IsNullOrWhiteSpace(name))
+            return result.ImageId ?? result.Digest ?? "image";
+        var at = name.IndexOf('@');
+        if (at >= 0)
+            name = name[..at];
+        var slash = name.LastIndexOf('/');
+        var colon = name.LastIndexOf(':');
+        return colon > slash ? name[..colon] : name;
+    }
+}
