@@ -36,12 +36,11 @@ public sealed class ScanToolsFolder : IDisposable
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(folder.Twistcli, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-            await using (var token = new FileStream(folder.TokenFile, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            // Created owner-only, not chmod-ed afterwards: the token is never readable by others, even briefly.
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var token = new FileStream(folder.TokenFile, options))
             await using (var writer = new StreamWriter(token))
                 await writer.WriteAsync(consoleToken.AsMemory(), ct).ConfigureAwait(false);
 
