@@ -55,6 +55,8 @@ public sealed class ConsoleSimulatorHost : IAsyncDisposable
         var gate = new ApiGate(state, log);
 
         app.Use((context, next) => gate.InvokeAsync(context, _ => next()));
+        // Routing after the gate, so endpoints match the rewritten path (prefix stripped, version normalised).
+        app.UseRouting();
         ApiEndpoints.Map(app, state, scanner, gate);
         if (options.ControlEndpoints)
             ControlEndpoints.Map(app, state, control);

@@ -48,7 +48,8 @@ public sealed class ComputeClient : IDisposable
         Secrets.Register(options.Password);
         Endpoint = ConsoleEndpoint.Create(options.ConsoleUrl, options.ApiVersion);
 
-        transport ??= CreateTransport(options.CaCertificatePath);
+        // A caller's transport stays the caller's to dispose.
+        transport = transport is null ? CreateTransport(options.CaCertificatePath) : new SharedTransport(transport);
         _budget = new ConsoleRequestBudget(options.RateLimitRequests, options.RateLimitWindow, time);
         var pipeline = ComputeResilience.Build(options, _budget, time, _log);
         var settings = new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
@@ -168,8 +169,7 @@ public sealed class ComputeClient : IDisposable
                     $"The Console answered 401 to {what} even with a new token{detail}. {RoleHint(permission)}", 401, isTransient: false),
                 HttpStatusCode.Forbidden => new ComputeApiException(
                     $"The Console account '{_options.Username}' may not call {what} (403{detail}). {RoleHint(permission)}", 403, isTransient: false),
-                HttpStatusCode.NotFound => new ComputeApiException(
-                    $"The Console has no {what} at {Endpoint.ApiBase} (404{detail}). Check --console-url (a SaaS Console needs its path prefix, e.g. https://host/us-3-123456789) and the API version.", 404, isTransient: false),
+                HttpStatusCode.NotFound => NotFound(Endpoint, what, detail),
                 HttpStatusCode.BadRequest => new ComputeApiException(
                     $"The Console rejected {what} (400{detail}).", 400, isTransient: false),
                 _ => Unexpected(response, Endpoint, what, detail),
@@ -184,15 +184,27 @@ public sealed class ComputeClient : IDisposable
         {
             return await call().ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or MalformedResponseException or ApiException)
+        catch (Exception e) when (e is not PipelineException and not OperationCanceledException)
         {
-            throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not give a usable answer to {what}: {e.Message}. Check that it is reachable and healthy.", null, isTransient: true, e);
-        }
-        catch (TimeoutRejectedException e) when (!ct.IsCancellationRequested)
-        {
-            throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not answer {what} in time ({e.Message}).", null, isTransient: true, e);
+            // Refit wraps what the handlers throw (ApiRequestException); the cause is what matters.
+            var cause = e;
+            while (cause is ApiException or ApiRequestException && cause.InnerException is not null)
+                cause = cause.InnerException;
+            if (cause is PipelineException or OperationCanceledException && cause is not TimeoutRejectedException)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            if (ct.IsCancellationRequested)
+                throw new OperationCanceledException(ct);
+            if (cause is TimeoutRejectedException)
+                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not answer {what} in time ({cause.Message}).", null, isTransient: true, cause);
+            if (cause is HttpRequestException or IOException or MalformedResponseException)
+                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not give a usable answer to {what}: {cause.Message}. Check that it is reachable and healthy.", null, isTransient: true, cause);
+            throw;
         }
     }
+
+    internal static ComputeApiException NotFound(ConsoleEndpoint endpoint, string what, string detail = "") => new(
+        $"The Console has no {what} at {endpoint.ApiBase} (404{detail}). Check --console-url (a SaaS Console needs its path prefix, e.g. https://host/us-3-123456789) and the API version.",
+        404, isTransient: false);
 
     internal static ComputeApiException Unexpected(HttpResponseMessage response, ConsoleEndpoint endpoint, string what, string detail = "")
     {
@@ -273,6 +285,13 @@ public sealed class ComputeClient : IDisposable
             return chain.Build(new X509Certificate2(certificate));
         };
         return handler;
+    }
+
+    sealed class SharedTransport(HttpMessageHandler inner) : HttpMessageHandler
+    {
+        readonly HttpMessageInvoker _invoker = new(inner, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) => _invoker.SendAsync(request, ct);
     }
 
     public void Dispose()

@@ -49,6 +49,8 @@ internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options,
                 "Check --console-user and --console-password (on SaaS: an access key ID and its secret key).",
                 (int)response.StatusCode, isTransient: false);
         }
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            throw ComputeClient.NotFound(endpoint, "POST /authenticate");
         if (!response.IsSuccessStatusCode)
             throw ComputeClient.Unexpected(response, endpoint, "POST /authenticate");
         var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);

@@ -52,7 +52,8 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
 
                     var entries = (await client.GetRegistryResultsAsync(new RegistryQuery(Name: request.ImageName), token, maxPages: 4)).ToList();
                     // The tag may have moved on to a newer push meanwhile; the image id still finds this image.
-                    if (request.ConfigDigest is not null && polls % 3 == 0)
+                    var tagShowsAnotherImage = entries.Any(e => e.RepoTag?.Tag == request.Tag && !e.ManifestDigests.Contains(request.ManifestDigest));
+                    if (request.ConfigDigest is not null && tagShowsAnotherImage && polls % 5 == 0)
                         entries.AddRange(await client.GetRegistryResultsAsync(new RegistryQuery(ImageId: request.ConfigDigest), token, maxPages: 2));
 
                     var (match, observation) = Examine(entries, request, notBefore);
@@ -68,7 +69,7 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
                     }
                     state = observation;
 
-                    if (request.TriggerScan && polls % 2 == 0)
+                    if (request.TriggerScan && polls % 3 == 0)
                         state += "; " + await DescribeProgressAsync(request, image, token);
                 }
                 catch (ComputeApiException e) when (e.IsTransient && !token.IsCancellationRequested)
