@@ -36,6 +36,9 @@ public sealed class SimulatorControl
     /// <summary>On-demand scans still running (not yet stored).</summary>
     public int RunningScans => _state.Jobs().Count(j => j.Error is null);
 
+    /// <summary>Scans reading the registry right now: real work a fake clock must not race past.</summary>
+    public int PullsInProgress => _state.Jobs().Count(j => j.Pulling);
+
     public IReadOnlyList<RequestRecord> Requests => _state.Requests;
 
     /// <summary>Requests to a normalised API path (e.g. <c>/api/v1/registry</c>), any version or prefix.</summary>

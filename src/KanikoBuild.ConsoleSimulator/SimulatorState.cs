@@ -18,6 +18,8 @@ internal sealed class ScanJob
     public required DateTimeOffset StartedAt { get; init; }
     public bool OnDemand { get; init; }
     public string? Error { get; set; }
+    /// <summary>Past its scan duration and reading the registry (real I/O, not on the scenario's clock).</summary>
+    public volatile bool Pulling;
 }
 
 /// <summary>Everything the simulated Console remembers. One lock: the simulator is small and tests are slow enough.</summary>

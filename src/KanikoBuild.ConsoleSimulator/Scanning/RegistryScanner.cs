@@ -32,6 +32,7 @@ internal sealed class RegistryScanner(SimulatorState state, SimulatorLog log, Ht
         {
             if (state.Options.ScanDuration > TimeSpan.Zero)
                 await Task.Delay(state.Options.ScanDuration, state.Options.TimeProvider, stopping);
+            job.Pulling = true;
             var image = await _reader.PullAsync(job.Registry, job.Repo, reference, stopping);
             var feed = VulnerabilityFeed.Load(state.Options.FeedPath);
             var findings = feed.Evaluate(image.Contents.Packages);
@@ -39,6 +40,7 @@ internal sealed class RegistryScanner(SimulatorState state, SimulatorLog log, Ht
                 state.Now, job.ScanId, state.Options.ConsoleVersion);
             state.UpsertRegistryResult(result);
             state.RemoveJob(job);
+            job.Pulling = false;
             log.Write($"registry scan {job.ScanId} of {job.Registry}/{job.Repo}:{job.Tag ?? "-"} done: {image.ManifestDigest}, " +
                 $"{image.Contents.Packages.Count} packages, {findings.Count} vulnerabilities");
         }
@@ -49,6 +51,7 @@ internal sealed class RegistryScanner(SimulatorState state, SimulatorLog log, Ht
         {
             // A failed scan stays visible in the progress list, as the Console shows it under Monitor.
             job.Error = e.Message;
+            job.Pulling = false;
             log.Write($"registry scan {job.ScanId} of {job.Registry}/{job.Repo}@{reference} failed: {e.Message}");
         }
     }

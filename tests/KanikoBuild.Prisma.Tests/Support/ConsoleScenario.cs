@@ -50,6 +50,7 @@ public sealed class ConsoleScenario : IAsyncDisposable
         configure?.Invoke(options);
         var simulator = await ConsoleSimulatorHost.StartAsync(options);
         var scenario = new ConsoleScenario(clock, simulator, lines);
+        clock.Busy = () => simulator.Control.PullsInProgress > 0;
         // Warm Kestrel up on real time, so the first fake-clock request is not slow for JIT reasons.
         using var http = new HttpClient();
         using var _ = await http.GetAsync(new Uri(simulator.Address, "warm-up"));

@@ -16,6 +16,9 @@ public sealed class FakeClock
 
     public InFlightHandler Transport { get; } = new();
 
+    /// <summary>Other real work the clock must wait for (the simulator pulling an image).</summary>
+    public Func<bool>? Busy { get; set; }
+
     public async Task<T> RunAsync<T>(Task<T> work, TimeSpan? step = null, TimeSpan? realLimit = null)
     {
         var advance = step ?? TimeSpan.FromMilliseconds(500);
@@ -26,7 +29,7 @@ public sealed class FakeClock
             if (real.Elapsed > limit)
                 throw new TimeoutException($"the work did not finish within {limit} of real time (fake time {Time.GetUtcNow():O})");
             await Task.WhenAny(work, Task.Delay(2));
-            if (Transport.IdleOrStuck(TimeSpan.FromMilliseconds(150)))
+            if (Transport.IdleOrStuck(TimeSpan.FromMilliseconds(150)) && Busy?.Invoke() != true)
                 Time.Advance(advance);
         }
         return await work;
