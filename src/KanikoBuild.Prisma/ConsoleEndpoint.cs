@@ -45,6 +45,8 @@ public sealed partial record ConsoleEndpoint
             apiVersion ??= trailing.Groups["version"].Value;
             path = path[..trailing.Index];
         }
+        if (path.Split('/').Contains("api", StringComparer.OrdinalIgnoreCase))
+            throw new PipelineException($"The Console URL '{consoleUrl}' contains an API path; pass the Console address (with the SaaS prefix, if any), optionally ending in /api/v1 or /api/vMAJOR.MINOR.");
         var version = "1";
         if (!string.IsNullOrWhiteSpace(apiVersion))
         {
