@@ -39,10 +39,21 @@ partial class Build
 
     Target PushDev => _ => _
         .Description("B: builds the original Dockerfile with kaniko and pushes it to the dev registry; records the digest.")
+        // An image pushed earlier (--image-digest) is awaited and promoted as it is, not rebuilt.
+        .OnlyWhenStatic(() => string.IsNullOrEmpty(ImageDigest))
         .Executes(() => throw NotImplementedYet(nameof(PushDev)));
 
     Target AwaitScan => _ => _
         .Description("B: triggers the registry scan and waits for the Console's result for the pushed digest; applies the policy.")
         .DependsOn(PushDev)
-        .Executes(() => throw NotImplementedYet(nameof(AwaitScan)));
+        .Requires(() => ConsoleUrl, () => ConsoleUser, () => ConsolePassword, () => DevRegistry, () => Image, () => Tag)
+        .Executes(ct => KanikoBuild.Prisma.AwaitScanCommand.RunAsync(new()
+        {
+            ConsoleUrl = ConsoleUrl, ConsoleUser = ConsoleUser, ConsolePassword = ConsolePassword,
+            ConsoleProject = ConsoleProject, ConsoleCaCert = ConsoleCaCert,
+            DevRegistry = DevRegistry, Image = Image, Tag = Tag,
+            // PushDev's recorded digest, config digest and push time are handed in here when it ran (coordinator wiring).
+            ImageDigest = ImageDigest,
+            TriggerScan = TriggerScan, ScanTimeout = ScanTimeout,
+        }, ct));
 }

@@ -1,0 +1,20 @@
+namespace KanikoBuild.Prisma;
+
+/// <summary>
+/// The Console could not give an answer. <see cref="IsTransient"/> says whether waiting may help (outage,
+/// overload, a cut connection) or not (credentials, permissions, a bad request), so a waiter can ride out the
+/// first kind until its own deadline and stop at once on the second.
+/// </summary>
+public sealed class ComputeApiException : PipelineException
+{
+    public ComputeApiException(string message, int? statusCode, bool isTransient, Exception? inner = null)
+        : base(message, inner!)
+    {
+        StatusCode = statusCode;
+        IsTransient = isTransient;
+    }
+
+    public int? StatusCode { get; }
+
+    public bool IsTransient { get; }
+}

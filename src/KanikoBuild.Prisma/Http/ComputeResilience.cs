@@ -1,0 +1,75 @@
+using System.Net;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Serilog;
+
+namespace KanikoBuild.Prisma.Http;
+
+/// <summary>
+/// The Polly pipeline every Console request runs through, outermost first: a timeout for the whole call;
+/// retries with exponential back-off and jitter on 5xx, 408, 429, timeouts, transport errors and malformed
+/// bodies (honouring Retry-After); the request budget; a timeout per attempt. 400, 401, 403 and 404 are
+/// answers, not accidents: they are never retried.
+/// </summary>
+internal static class ComputeResilience
+{
+    public static readonly ResiliencePropertyKey<string> RequestName = new("kanikobuild.request");
+
+    public static ResiliencePipeline<HttpResponseMessage> Build(ComputeClientOptions options, ConsoleRequestBudget budget, TimeProvider time, ILogger log)
+    {
+        var maxRetryAfter = options.CallTimeout;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.CallTimeout })
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<IOException>()
+                    .Handle<TimeoutRejectedException>()
+                    .Handle<MalformedResponseException>()
+                    .HandleResult(response => IsTransient(response.StatusCode)),
+                DelayGenerator = args =>
+                {
+                    var retryAfter = RetryAfter(args.Outcome.Result, time);
+                    return ValueTask.FromResult(retryAfter is { } delay ? (TimeSpan?)(delay > maxRetryAfter ? maxRetryAfter : delay) : null);
+                },
+                OnRetry = args =>
+                {
+                    var what = args.Context.Properties.GetValue(RequestName, "request");
+                    var outcome = args.Outcome.Result is { } response
+                        ? $"answered {(int)response.StatusCode} {response.ReasonPhrase}"
+                        : $"failed ({args.Outcome.Exception?.GetType().Name}: {args.Outcome.Exception?.Message})";
+                    log.Warning("Console {Outcome} to {Request}; retry {Attempt} of {Max} in {Delay:0.0} s",
+                        outcome, what, args.AttemptNumber + 1, options.MaxRetries, args.RetryDelay.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddRateLimiter(budget)
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout })
+            .Build();
+    }
+
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+            or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
+    {
+        var header = response?.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+            return delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+}
