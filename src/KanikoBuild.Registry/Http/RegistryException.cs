@@ -58,8 +58,10 @@ public class RegistryException : PipelineException
         }
         var status = response.StatusCode;
         var detail = messages.Count > 0 ? string.Join("; ", messages) : $"{(int)status} {response.ReasonPhrase}";
+        var insufficientScope = response.Headers.WwwAuthenticate.Any(h => h.Parameter?.Contains("insufficient_scope", StringComparison.Ordinal) == true);
         var hint = status switch
         {
+            HttpStatusCode.Unauthorized when insufficientScope => " The credentials lack the rights this needs (pull on the source, pull and push on the destination).",
             HttpStatusCode.Unauthorized => " Check the registry user and password (or the Docker config's login for this registry).",
             HttpStatusCode.Forbidden => " The credentials lack the rights this needs (pull on the source, pull and push on the destination).",
             HttpStatusCode.NotFound => " Check the registry, repository and digest.",

@@ -28,6 +28,18 @@ public sealed class Promoter
 
     public async Task<PromotionResult> PromoteAsync(PromotionRequest request, IProgress<PromotionProgress>? progress = null, CancellationToken ct = default)
     {
+        try
+        {
+            return await PromoteCoreAsync(request, progress, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && RetryPolicies.Find<PipelineException>(e) is null)
+        {
+            throw new PipelineException($"Promoting {request.SourceRepository}@{request.Digest} to {_destination.Registry.Host}/{request.DestinationRepository} failed: {e.GetBaseException().Message}. No tag points to an incomplete image; run Promote again to finish (blobs already copied are kept).", e);
+        }
+    }
+
+    async Task<PromotionResult> PromoteCoreAsync(PromotionRequest request, IProgress<PromotionProgress>? progress, CancellationToken ct)
+    {
         var started = _time.GetTimestamp();
         var sourceRepository = RepositoryName.Validate(request.SourceRepository, "source repository");
         var destinationRepository = RepositoryName.Validate(request.DestinationRepository, "destination repository");
