@@ -75,7 +75,9 @@ public sealed partial class RegistryClient : IDisposable
             if (_auth is not null)
                 return;
             var host = Registry.ApiHost;
-            var candidates = IsInsecure ? new[] { $"https://{host}/", $"http://{host}/" } : [$"https://{host}/"];
+            // Loopback and --insecure-registry hosts: plain HTTP first (no TLS set-up on every start), HTTPS when the
+            // port turns out to speak TLS. Every other registry: HTTPS only.
+            var candidates = IsInsecure ? new[] { $"http://{host}/", $"https://{host}/" } : [$"https://{host}/"];
             Exception? last = null;
             foreach (var candidate in candidates)
             {
@@ -84,19 +86,23 @@ public sealed partial class RegistryClient : IDisposable
                 try
                 {
                     using var timeout = Timeout(ct);
-                    // Only the last candidate is retried: a refused TLS handshake on a plain-HTTP port is an answer, not a glitch.
-                    using var response = isLast
-                        ? await _requestRetry.ExecuteAsync(async t => await _http.GetAsync(new Uri(baseUri, ApiPrefix), t).ConfigureAwait(false), timeout.Token).ConfigureAwait(false)
-                        : await _http.GetAsync(new Uri(baseUri, ApiPrefix), timeout.Token).ConfigureAwait(false);
-                    var credential = await ResolveCredentialAsync(ct).ConfigureAwait(false);
-                    var auth = new RegistryAuthenticator(_http, Registry.Host, credential, _options.TimeProvider, _logger);
-                    if (response.StatusCode == HttpStatusCode.Unauthorized)
-                        auth.Challenge = AuthChallenge.From(response) ?? throw new PipelineException($"The registry {Registry.Host} answered 401 to /v2/ without a Basic or Bearer challenge.");
-                    else if (!response.IsSuccessStatusCode)
+                    using var response = await _requestRetry.ExecuteAsync(async t => await _http.GetAsync(new Uri(baseUri, ApiPrefix), t).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
+                    var challenge = response.StatusCode == HttpStatusCode.Unauthorized ? AuthChallenge.From(response) : null;
+                    var answered = response.IsSuccessStatusCode || challenge is not null;
+                    // A TLS port answers plain HTTP with 400: not this scheme.
+                    if (!answered && !isLast)
+                    {
+                        last = new HttpRequestException($"{baseUri} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                        continue;
+                    }
+                    if (response.StatusCode == HttpStatusCode.Unauthorized && challenge is null)
+                        throw new PipelineException($"The registry {Registry.Host} answered 401 to /v2/ without a Basic or Bearer challenge.");
+                    if (!answered)
                         throw await RegistryException.FromResponseAsync(response, $"Reaching the registry API at {baseUri}", ct).ConfigureAwait(false);
+                    var credential = await ResolveCredentialAsync(ct).ConfigureAwait(false);
                     _baseUri = baseUri;
-                    _auth = auth;
-                    _logger.Debug("Registry {Host}: API at {BaseUri}, authentication {Scheme}", Registry.Host, baseUri, auth.Challenge?.Scheme ?? "none");
+                    _auth = new RegistryAuthenticator(_http, Registry.Host, credential, _options.TimeProvider, _logger) { Challenge = challenge };
+                    _logger.Debug("Registry {Host}: API at {BaseUri}, authentication {Scheme}", Registry.Host, baseUri, challenge?.Scheme ?? "none");
                     return;
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
