@@ -9,7 +9,9 @@
 #
 # The promotion runs through benchmarks/promote-cli (the same PromoteCommand the Promote target calls, with the
 # same parameters): the provisional engine behind ./build.sh does not bind target parameters yet. Set
-# PROMOTE_VIA=build to time `./build.sh Promote --skip AwaitScan …` instead once it does.
+# PROMOTE_VIA=build to time `./build.sh Promote --skip AwaitScan …` instead once it does, or PROMOTE_BIN=<path>
+# to time another build of promote-cli. AOT_BIN=<path> adds a second "ours-aot" row per case, e.g. for
+# `dotnet publish benchmarks/promote-cli -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false`.
 # Everything lives under one temporary directory on /tmp, removed at the end (also on Ctrl-C).
 set -euo pipefail
 
@@ -102,21 +104,21 @@ make_image() {
 
 now() { date +%s.%N; }
 
-# promote CASE ROUND DEV_SPEC PROD_SPEC REPO DIGEST TAG
+# promote CASE ROUND DEV_SPEC PROD_SPEC REPO DIGEST TAG [TOOL BINARY]
 promote() {
-    local case=$1 round=$2 dev=$3 prod=$4 image=$5 digest=$6 tag=$7 start end out="$WORK/promote.out" rss
+    local case=$1 round=$2 dev=$3 prod=$4 image=$5 digest=$6 tag=$7 tool=${8:-ours} bin=${9:-${CLI:-}} start end out="$WORK/promote.out" rss
     local args=(--dev-registry "$dev" --prod-registry "$prod" --image "$image" --image-digest "$digest" --tag "$tag")
     start=$(now)
     if [ "$PROMOTE_VIA" = build ]; then
         /usr/bin/time -v -o "$WORK/time.txt" "$ROOT/build.sh" Promote --skip AwaitScan "${args[@]}" >"$out" 2>&1
     else
-        /usr/bin/time -v -o "$WORK/time.txt" "$CLI" "${args[@]}" >"$out" 2>&1
+        /usr/bin/time -v -o "$WORK/time.txt" "$bin" "${args[@]}" >"$out" 2>&1
     fi || { echo "promotion failed:" >&2; cat "$out" >&2; exit 1; }
     end=$(now)
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
     local uploaded
     uploaded=$(sed -n 's/.*uploaded-bytes=\([0-9]*\).*/\1/p' "$out" | tail -1)
-    printf '%s\tours\t%s\t%s\t%s\t%s\n' "$case" "$round" "$(echo "$end - $start" | bc)" "$rss" "${uploaded:-?}" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$round" "$(echo "$end - $start" | bc)" "$rss" "${uploaded:-?}" >>"$RESULTS"
 }
 
 # skopeo_copy CASE ROUND SRC DST
@@ -137,7 +139,9 @@ verify() { # verify HOST/REPO:TAG DIGEST
 }
 
 need bc "apt-get install bc"
-if [ "$PROMOTE_VIA" = cli ]; then
+if [ -n "${PROMOTE_BIN:-}" ]; then
+    CLI=$PROMOTE_BIN   # another build of benchmarks/promote-cli
+elif [ "$PROMOTE_VIA" = cli ]; then
     echo "Building benchmarks/promote-cli (Release)…" >&2
     dotnet build -c Release "$ROOT/benchmarks/promote-cli" -nologo -v q /nodeReuse:false >&2
     CLI="$ROOT/benchmarks/promote-cli/bin/Release/net10.0/promote-cli"
@@ -153,11 +157,14 @@ for spec in $SIZES; do
     for round in $(seq 1 "$ROUNDS"); do
         echo "  ${mb} MB, round $round/$ROUNDS" >&2
         # Between two registries: the destination is empty every time, for both tools. The order alternates.
-        for tool in $( [ $((round % 2)) = 1 ] && echo "ours skopeo" || echo "skopeo ours"); do
+        for tool in $( [ $((round % 2)) = 1 ] && echo "ours ${AOT_BIN:+ours-aot} skopeo" || echo "skopeo ${AOT_BIN:+ours-aot} ours"); do
             start_registry prod
             prod="127.0.0.1:$REG_prod_PORT"
             if [ "$tool" = ours ]; then
                 promote "cross-${mb}MB" "$round" "$dev/dev" "$prod/prod" "bench$mb" "$digest" "r$round"
+                verify "$prod/prod/bench$mb:r$round" "$digest"
+            elif [ "$tool" = ours-aot ]; then
+                promote "cross-${mb}MB" "$round" "$dev/dev" "$prod/prod" "bench$mb" "$digest" "r$round" ours-aot "$AOT_BIN"
                 verify "$prod/prod/bench$mb:r$round" "$digest"
             else
                 skopeo_copy "cross-${mb}MB" "$round" "$dev/dev/bench$mb@$digest" "$prod/prod/bench$mb:r$round"
@@ -167,11 +174,15 @@ for spec in $SIZES; do
         # Two prefixes of one registry: a new destination repository each time.
         promote "same-${mb}MB" "$round" "$dev/dev" "$dev/prod/ours$round" "bench$mb" "$digest" "r$round"
         verify "$dev/prod/ours$round/bench$mb:r$round" "$digest"
+        if [ -n "${AOT_BIN:-}" ]; then
+            promote "same-${mb}MB" "$round" "$dev/dev" "$dev/prod/aot$round" "bench$mb" "$digest" "r$round" ours-aot "$AOT_BIN"
+        fi
         skopeo_copy "same-${mb}MB" "$round" "$dev/dev/bench$mb@$digest" "$dev/prod/skopeo$round/bench$mb:r$round"
     done
     # A rerun of an already promoted image: process start, digest checks and tags only.
     for round in $(seq 1 "$ROUNDS"); do
         promote "rerun-${mb}MB" "$round" "$dev/dev" "$dev/prod/ours1" "bench$mb" "$digest" "r1"
+        [ -z "${AOT_BIN:-}" ] || promote "rerun-${mb}MB" "$round" "$dev/dev" "$dev/prod/ours1" "bench$mb" "$digest" "r1" ours-aot "$AOT_BIN"
     done
 done
 
@@ -179,17 +190,23 @@ python3 - "$RESULTS" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 cases = list(dict.fromkeys(r["case"] for r in rows))
-print(f"\n{'case':<16}{'ours (s)':>10}{'skopeo (s)':>12}{'skopeo/ours':>13}{'ours peak RSS':>15}{'skopeo RSS':>12}{'ours uploaded':>16}")
+tools = [t for t in dict.fromkeys(r["tool"] for r in rows) if t != "skopeo"]
+def pick(case, tool, key):
+    return [float(r[key]) for r in rows if r["case"] == case and r["tool"] == tool and r[key] not in ("-", "?", "")]
+print(f"\n{'case':<16}{'tool':<10}{'median (s)':>11}{'skopeo (s)':>12}{'skopeo/ours':>13}{'peak RSS':>11}{'skopeo RSS':>12}{'uploaded':>12}")
 for case in cases:
-    def pick(tool, key):
-        return [float(r[key]) for r in rows if r["case"] == case and r["tool"] == tool and r[key] not in ("-", "?", "")]
-    ours, theirs = pick("ours", "seconds"), pick("skopeo", "seconds")
-    med = statistics.median(ours) if ours else float("nan")
+    theirs = pick(case, "skopeo", "seconds")
     smed = statistics.median(theirs) if theirs else None
-    rss = max(pick("ours", "max_rss_kb")) / 1024 if ours else float("nan")
-    srss = max(pick("skopeo", "max_rss_kb")) / 1024 if theirs else None
-    up = pick("ours", "uploaded_bytes")
-    print(f"{case:<16}{med:>10.2f}{(f'{smed:.2f}' if smed else '-'):>12}{(f'{smed/med:.2f}x' if smed else '-'):>13}"
-          f"{rss:>12.0f} MB{(f'{srss:.0f} MB' if srss else '-'):>12}{(f'{max(up)/1e6:.1f} MB' if up else '?'):>16}")
-print(f"\nrounds per case: {max(int(r['round']) for r in rows)}; times include process start; 'ours uploaded' is the largest over rounds.")
+    srss = max(pick(case, "skopeo", "max_rss_kb")) / 1024 if theirs else None
+    for tool in tools:
+        ours = pick(case, tool, "seconds")
+        if not ours:
+            continue
+        med = statistics.median(ours)
+        rss = max(pick(case, tool, "max_rss_kb")) / 1024
+        up = pick(case, tool, "uploaded_bytes")
+        print(f"{case:<16}{tool:<10}{med:>11.2f}{(f'{smed:.2f}' if smed else '-'):>12}{(f'{smed/med:.2f}x' if smed else '-'):>13}"
+              f"{rss:>8.0f} MB{(f'{srss:.0f} MB' if srss else '-'):>12}{(f'{max(up)/1e6:.1f} MB' if up else '?'):>12}")
+print(f"\nrounds: {max(int(r['round']) for r in rows)}; times include process start; peak RSS is the largest over rounds; "
+      "'uploaded' is the blob bytes the promotion sent (largest over rounds); skopeo/ours > 1 means ours is faster.")
 EOF

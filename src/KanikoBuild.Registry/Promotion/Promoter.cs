@@ -36,6 +36,10 @@ public sealed class Promoter
         {
             throw new PipelineException($"Promoting {request.SourceRepository}@{request.Digest} to {_destination.Registry.Host}/{request.DestinationRepository} failed: {e.GetBaseException().Message}. No tag points to an incomplete image; run Promote again to finish (blobs already copied are kept).", e);
         }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new PipelineException($"Promoting {request.SourceRepository}@{request.Digest} to {_destination.Registry.Host}/{request.DestinationRepository} failed: a registry did not answer in time. No tag points to an incomplete image; run Promote again to finish.", e);
+        }
     }
 
     async Task<PromotionResult> PromoteCoreAsync(PromotionRequest request, IProgress<PromotionProgress>? progress, CancellationToken ct)
