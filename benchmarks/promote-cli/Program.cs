@@ -2,11 +2,10 @@ using KanikoBuild;
 using KanikoBuild.Registry;
 using Serilog;
 
-var processStart = System.Diagnostics.Process.GetCurrentProcess().StartTime;
-
 // Same parameter names as the Promote target; every value goes to PromoteCommand, as the target does.
 Log.Logger = new LoggerConfiguration().MinimumLevel.Is(Environment.GetEnvironmentVariable("PROMOTE_DEBUG") is { Length: > 0 } ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Information).WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}").CreateLogger();
-Log.Debug("Main entered {Ms:0} ms after process start", (DateTime.Now - processStart).TotalMilliseconds);
+if (Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
+    Log.Debug("Main entered {Ms:0} ms after process start", (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds);
 var values = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
 var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)

@@ -13,9 +13,12 @@ public class PromotionTests(RegistryPair registries) : IClassFixture<RegistryPai
         var repo = Clients.Repository();
         var image = await TestImages.PushImageAsync(dev, $"dev/{repo}", s_layers);
 
-        var result = await new Promoter(dev, prod).PromoteAsync(new PromotionRequest($"dev/{repo}", image.Digest, $"prod/{repo}") { Tags = ["1.0", "latest"] });
+        var progress = new Collector();
+        var result = await new Promoter(dev, prod).PromoteAsync(new PromotionRequest($"dev/{repo}", image.Digest, $"prod/{repo}") { Tags = ["1.0", "latest"] }, progress);
 
         Assert.Equal(image.Digest, result.Digest);
+        var last = progress.Reports[^1];
+        Assert.Equal((4, 4, image.Blobs.Sum(b => b.Size)), (last.BlobsDone, last.BlobsTotal, last.BytesDone));
         Assert.Equal(4, result.BlobsTotal);
         Assert.Equal(4, result.BlobsUploaded);
         Assert.Equal(image.Blobs.Sum(b => b.Size), result.BytesUploaded);
@@ -167,4 +170,12 @@ public class PromotionTests(RegistryPair registries) : IClassFixture<RegistryPai
         var error = await Assert.ThrowsAsync<RegistryException>(() => new Promoter(dev, prod).PromoteAsync(new PromotionRequest("nothing/here", missing, "nothing/here") { Tags = ["x"] }));
         Assert.Contains("does not exist", error.Message);
     }
+}
+
+/// <summary>Keeps every report, synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
+sealed class Collector : IProgress<PromotionProgress>
+{
+    readonly List<PromotionProgress> _reports = [];
+    public IReadOnlyList<PromotionProgress> Reports { get { lock (_reports) return _reports.ToList(); } }
+    public void Report(PromotionProgress value) { lock (_reports) _reports.Add(value); }
 }
