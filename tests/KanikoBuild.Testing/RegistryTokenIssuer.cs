@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace KanikoBuild.Testing;
+
+/// <summary>
+/// A token service for a registry configured with <c>auth: token:</c>, as in distribution's token spec: it checks
+/// Basic credentials, grants the requested repository actions the <see cref="Grant"/> rule allows, and answers
+/// with a JWT signed by a self-signed certificate that the registry trusts (<c>rootcertbundle</c>, <c>x5c</c>).
+/// </summary>
+public sealed class RegistryTokenIssuer : IAsyncDisposable
+{
+    public const string Service = "kanikobuild-test-registry";
+    public const string Issuer = "kanikobuild-test-issuer";
+
+    readonly HttpListener _listener = new();
+    readonly RSA _key = RSA.Create(2048);
+    readonly X509Certificate2 _certificate;
+    readonly TempDirectory _directory = new("kanikobuild-token-");
+    readonly Task _loop;
+    readonly ConcurrentQueue<TokenRequest> _requests = new();
+
+    public RegistryTokenIssuer()
+    {
+        var request = new CertificateRequest("CN=kanikobuild test token issuer", _key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
+        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        RootCertificateBundle = _directory.Write("root.pem", _certificate.ExportCertificatePem() + "\n");
+        Port = FreePort.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public sealed record TokenRequest(string? User, IReadOnlyList<string> Scopes, string? Service);
+
+    public int Port { get; }
+
+    public string Realm => $"http://127.0.0.1:{Port}/token";
+
+    public string RootCertificateBundle { get; }
+
+    /// <summary>user → password. Requests without credentials are anonymous (user null).</summary>
+    public Dictionary<string, string> Users { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Which actions (pull, push) <c>user</c> gets on a repository; default: every requested action for known users, none for anonymous.</summary>
+    public Func<string?, string, IReadOnlyList<string>, IReadOnlyList<string>> Grant { get; set; } = (user, _, actions) => user is null ? [] : actions;
+
+    public int TokenLifetimeSeconds { get; set; } = 300;
+
+    public IReadOnlyCollection<TokenRequest> Requests => _requests;
+
+    /// <summary>The registry's <c>auth:</c> section (YAML at column 0), for <see cref="Registry.StartAsync"/>.</summary>
+    public string RegistryConfig => $"""
+        auth:
+          token:
+            realm: {Realm}
+            service: {Service}
+            issuer: {Issuer}
+            rootcertbundle: {RootCertificateBundle}
+        """;
+
+    async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            try
+            {
+                Handle(context);
+            }
+            catch (Exception e)
+            {
+                context.Response.StatusCode = 500;
+                var body = Encoding.UTF8.GetBytes(e.Message);
+                context.Response.OutputStream.Write(body);
+            }
+            finally
+            {
+                context.Response.Close();
+            }
+        }
+    }
+
+    void Handle(HttpListenerContext context)
+    {
+        var query = context.Request.QueryString;
+        string? user = null;
+        if (context.Request.Headers["Authorization"] is { } authorization && authorization.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..]));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            var name = decoded[..colon];
+            if (!Users.TryGetValue(name, out var password) || password != decoded[(colon + 1)..])
+            {
+                context.Response.StatusCode = 401;
+                return;
+            }
+            user = name;
+        }
+        var scopes = query.GetValues("scope")?.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList() ?? [];
+        _requests.Enqueue(new TokenRequest(user, scopes, query["service"]));
+        var access = new List<object>();
+        foreach (var scope in scopes)
+        {
+            // repository:<name>:<actions>; the name may itself hold a ':' (host:port), so split from both ends.
+            var first = scope.IndexOf(':', StringComparison.Ordinal);
+            var last = scope.LastIndexOf(':');
+            if (first < 0 || last <= first)
+                continue;
+            var type = scope[..first];
+            var name = scope[(first + 1)..last];
+            var actions = scope[(last + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var granted = Grant(user, name, actions);
+            if (granted.Count > 0)
+                access.Add(new { type, name, actions = granted });
+        }
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var token = Sign(new Dictionary<string, object>
+        {
+            ["iss"] = Issuer,
+            ["sub"] = user ?? "",
+            ["aud"] = Service,
+            ["exp"] = now + TokenLifetimeSeconds,
+            ["nbf"] = now - 30,
+            ["iat"] = now,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["access"] = access,
+        });
+        var response = JsonSerializer.SerializeToUtf8Bytes(new { token, access_token = token, expires_in = TokenLifetimeSeconds, issued_at = DateTimeOffset.UtcNow.ToString("O") });
+        context.Response.ContentType = "application/json";
+        context.Response.OutputStream.Write(response);
+    }
+
+    string Sign(object claims)
+    {
+        var header = new Dictionary<string, object>
+        {
+            ["typ"] = "JWT",
+            ["alg"] = "RS256",
+            ["x5c"] = new[] { Convert.ToBase64String(_certificate.RawData) },
+        };
+        var signingInput = $"{Base64Url(JsonSerializer.SerializeToUtf8Bytes(header))}.{Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims))}";
+        var signature = _key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{signingInput}.{Base64Url(signature)}";
+    }
+
+    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try { await _loop; } catch (Exception) { }
+        _certificate.Dispose();
+        _key.Dispose();
+        _directory.Dispose();
+    }
+}
