@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 )
 
 const version = "v1.24.0-kanikobuild-standin"
@@ -35,11 +36,36 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "kaniko should only be run inside of a container, run with the --force flag if you are sure you want to continue")
 		return 1
 	}
+	if err := guardLayout(o); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	if err := o.validate(); err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 		return 1
 	}
 	return exitCode(execute(o))
+}
+
+// guardLayout is the stand-in's own safety net, stricter than kaniko: it unpacks images into "/" and wipes
+// "/" between stages, so it only runs as <kaniko-dir>/executor, the layout of the executor image, never as a
+// stray binary on a machine that merely looks like a container (a CI runner with /.dockerenv).
+func guardLayout(o *options) error {
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("the kaniko stand-in cannot find its own path: %w", err)
+	}
+	if resolved, err := filepath.EvalSymlinks(self); err == nil {
+		self = resolved
+	}
+	want := filepath.Join(o.kanikoDir, "executor")
+	if resolved, err := filepath.EvalSymlinks(want); err == nil {
+		want = resolved
+	}
+	if self != want {
+		return fmt.Errorf("the kaniko stand-in only runs as %s inside its executor image (it is running as %s): it unpacks images into / and wipes / between stages", want, self)
+	}
+	return nil
 }
 
 // exitCode is kaniko's exit(): a failing RUN's exit code, otherwise 1.

@@ -14,6 +14,9 @@ public static class KanikoStandInImage
     public const string Repository = "kanikobuild-test/kaniko-standin";
     public const string Name = Repository + ":latest";
 
+    /// <summary>Bumped when the image's layout (not the binary) changes, so an old import is not reused.</summary>
+    const string LayoutVersion = "l2";
+
     static readonly SemaphoreSlim s_gate = new(1, 1);
 
     /// <summary>Makes sure <see cref="Name"/> holds the current stand-in build and returns the name.</summary>
@@ -25,7 +28,7 @@ public static class KanikoStandInImage
         try
         {
             var hash = await HashAsync(binary, ct);
-            var pinned = $"{Repository}:{hash}";
+            var pinned = $"{Repository}:{hash}-{LayoutVersion}";
             if ((await Shell.RunAsync(DockerEngine.Cli, ["image", "inspect", pinned], ct: ct)).ExitCode != 0)
                 await ImportAsync(binary, pinned, ct);
             await Shell.RunCheckedAsync(DockerEngine.Cli, ["tag", pinned, Name], ct: ct);
@@ -47,8 +50,11 @@ public static class KanikoStandInImage
     {
         const string busybox = "/bin/busybox";
         Peer.Require(File.Exists(busybox), "a static busybox at /bin/busybox", "apt-get install busybox-static");
-        using var rootfs = new TempDirectory("kanikobuild-kaniko-standin-");
-        var applets = rootfs.Combine("busybox");
+        using var work = new TempDirectory("kanikobuild-kaniko-standin-");
+        // A fresh subdirectory (0755), not the 0700 temp directory itself: its mode becomes the container's "/".
+        var root = work.Combine("rootfs");
+        Directory.CreateDirectory(root);
+        var applets = Path.Combine(root, "busybox");
         Directory.CreateDirectory(applets);
         File.Copy(busybox, Path.Combine(applets, "busybox"));
         foreach (var applet in (await Shell.RunCheckedAsync(busybox, ["--list"], ct: ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -57,7 +63,7 @@ public static class KanikoStandInImage
             if (!File.Exists(link))
                 File.CreateSymbolicLink(link, "busybox");
         }
-        var kaniko = rootfs.Combine("kaniko");
+        var kaniko = Path.Combine(root, "kaniko");
         Directory.CreateDirectory(Path.Combine(kaniko, ".docker"));
         Directory.CreateDirectory(Path.Combine(kaniko, "ssl", "certs"));
         var executor = Path.Combine(kaniko, "executor");
@@ -68,10 +74,10 @@ public static class KanikoStandInImage
             // The official image makes /kaniko world-writable "to allow non root run".
             File.SetUnixFileMode(kaniko, (UnixFileMode)0b111_111_111);
         }
-        var tar = rootfs.Combine("..", Path.GetFileName(rootfs.Path) + ".tar");
+        var tar = work.Combine("rootfs.tar");
         try
         {
-            await Shell.RunCheckedAsync("tar", ["-C", rootfs.Path, "--numeric-owner", "--owner=0", "--group=0", "-cf", tar, "."], ct: ct);
+            await Shell.RunCheckedAsync("tar", ["-C", root, "--numeric-owner", "--owner=0", "--group=0", "-cf", tar, "."], ct: ct);
             await Shell.RunCheckedAsync(DockerEngine.Cli,
             [
                 "import",
