@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -167,10 +168,17 @@ func (st *stageState) snapshot(createdBy string, cacheable bool) error {
 	if err != nil {
 		return fmt.Errorf("taking snapshot: %w", err)
 	}
-	if l == nil {
+	if l == nil && !cacheable {
 		infof("No files were changed, appending empty layer to config. No layer added to image.")
 		st.history(createdBy, true)
 		return nil
+	}
+	if l == nil {
+		// A cacheable step with no changes still gets an (empty) layer, so its cache entry exists and the next
+		// build keeps looking the following steps up (a "RUN sleep 5" is served from the cache like any other).
+		if l, err = st.b.writeLayer(func(*tar.Writer) error { return nil }); err != nil {
+			return err
+		}
 	}
 	st.addLayer(l, createdBy)
 	if cacheable && st.b.opts.cache && !st.b.opts.noPushCache {
