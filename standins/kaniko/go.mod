@@ -1,0 +1,3 @@
+module kanikobuild/standins/kaniko
+
+go 1.19
