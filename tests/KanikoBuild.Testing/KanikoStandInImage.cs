@@ -30,13 +30,31 @@ public static class KanikoStandInImage
             var hash = await HashAsync(binary, ct);
             var pinned = $"{Repository}:{hash}-{LayoutVersion}";
             if ((await Shell.RunAsync(DockerEngine.Cli, ["image", "inspect", pinned], ct: ct)).ExitCode != 0)
+            {
                 await ImportAsync(binary, pinned, ct);
-            await Shell.RunCheckedAsync(DockerEngine.Cli, ["tag", pinned, Name], ct: ct);
+                await Shell.RunCheckedAsync(DockerEngine.Cli, ["tag", pinned, Name], ct: ct);
+                await RemoveStaleBuildsAsync(pinned, ct);
+            }
+            else
+            {
+                await Shell.RunCheckedAsync(DockerEngine.Cli, ["tag", pinned, Name], ct: ct);
+            }
             return Name;
         }
         finally
         {
             s_gate.Release();
+        }
+    }
+
+    /// <summary>Earlier stand-in builds are removed, so the engine (vfs: full copies) does not fill up; one in use stays.</summary>
+    static async Task RemoveStaleBuildsAsync(string current, CancellationToken ct)
+    {
+        var tags = await Shell.RunCheckedAsync(DockerEngine.Cli, ["images", Repository, "--format", "{{.Repository}}:{{.Tag}}"], ct: ct);
+        foreach (var tag in tags.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (tag != current && tag != Name)
+                await Shell.RunAsync(DockerEngine.Cli, ["rmi", tag], ct: ct);
         }
     }
 
