@@ -138,7 +138,8 @@ Write-Output "Microsoft (R) .NET SDK version $DotNetVersion"
 # The stamp is taken before compiling, so an edit made during the compile triggers the next one.
 New-Item -ItemType Directory -Path $TempDirectory -Force | Out-Null
 Set-Content -Path "$BuildStamp.new" -Value $env:DOTNET_EXE
-ExecSafe { & $env:DOTNET_EXE build $BuildProjectFile /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary --verbosity quiet }
+# 'msbuild -restore' is 'build' without the CLI's forced summary: silent unless something is wrong.
+ExecSafe { & $env:DOTNET_EXE msbuild $BuildProjectFile -restore /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary -verbosity:quiet }
 Move-Item -Path "$BuildStamp.new" -Destination $BuildStamp -Force
 
 ExecSafe { & $env:DOTNET_EXE $BuildAssembly $BuildArguments }

@@ -85,7 +85,8 @@ echo "Microsoft (R) .NET SDK version $DOTNET_VERSION"
 # The stamp is taken before compiling, so an edit made during the compile triggers the next one.
 mkdir -p "$TEMP_DIRECTORY"
 echo "$DOTNET_EXE" > "$BUILD_STAMP.new"
-"$DOTNET_EXE" build "$BUILD_PROJECT_FILE" /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary --verbosity quiet
+# 'msbuild -restore' is 'build' without the CLI's forced summary: silent unless something is wrong.
+"$DOTNET_EXE" msbuild "$BUILD_PROJECT_FILE" -restore /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary -verbosity:quiet
 mv -f "$BUILD_STAMP.new" "$BUILD_STAMP"
 
 exec "$DOTNET_EXE" "$BUILD_ASSEMBLY" "$@"

@@ -29,7 +29,7 @@ type builder struct {
 	created    time.Time
 }
 
-// stepError is a failure inside a stage (kaniko's "error building stage: ...").
+// execute is one executor run: prepare, probe push permissions, build every needed stage, then push.
 func execute(o *options) error {
 	b := &builder{opts: o, registry: newRegistryClient(o), buildArgs: map[string]string{}, results: map[int]*image{},
 		finalKeys: map[int]string{}, savedDirs: map[int]string{}, images: map[string]*image{}, imageDirs: map[string]string{},
@@ -267,10 +267,6 @@ func (b *builder) buildAll() (*image, error) {
 				consumers[d] = true
 			}
 		}
-	}
-	deps := map[int]string{}
-	for i := range consumers {
-		deps[i] = ""
 	}
 	infof("Built cross stage deps: %v", formatDeps(consumers))
 	for i := 0; i <= target; i++ {
