@@ -31,10 +31,12 @@ partial class Build
 
     Target ScanBuild => _ => _
         .Description("A: builds the instrumented Dockerfile with kaniko --no-push, so twistcli scans the image as the last step; applies the policy.")
-        .Executes(() => throw NotImplementedYet(nameof(ScanBuild)));
+        .Requires(() => ConsoleUrl, () => ConsoleUser, () => ConsolePassword)
+        .Executes(ct => KanikoBuild.Pipeline.AlternativeA.ScanBuildCommand.RunAsync(Settings, ct));
 
     Target ReleaseBuild => _ => _
         .Description("A: builds the original Dockerfile with the same cache and pushes it to --destination; records the digest.")
         .DependsOn(ScanBuild)
-        .Executes(() => throw NotImplementedYet(nameof(ReleaseBuild)));
+        .Requires(() => Destination.Length > 0)
+        .Executes(ct => KanikoBuild.Pipeline.AlternativeA.ReleaseBuildCommand.RunAsync(Settings, ct));
 }

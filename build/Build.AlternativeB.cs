@@ -41,19 +41,12 @@ partial class Build
         .Description("B: builds the original Dockerfile with kaniko and pushes it to the dev registry; records the digest.")
         // An image pushed earlier (--image-digest) is awaited and promoted as it is, not rebuilt.
         .OnlyWhenStatic(() => string.IsNullOrEmpty(ImageDigest))
-        .Executes(() => throw NotImplementedYet(nameof(PushDev)));
+        .Requires(() => DevRegistry, () => Image, () => Tag)
+        .Executes(ct => KanikoBuild.Pipeline.AlternativeB.PushDevCommand.RunAsync(Settings, ct));
 
     Target AwaitScan => _ => _
         .Description("B: triggers the registry scan and waits for the Console's result for the pushed digest; applies the policy.")
         .DependsOn(PushDev)
         .Requires(() => ConsoleUrl, () => ConsoleUser, () => ConsolePassword, () => DevRegistry, () => Image, () => Tag)
-        .Executes(ct => KanikoBuild.Prisma.AwaitScanCommand.RunAsync(new()
-        {
-            ConsoleUrl = ConsoleUrl, ConsoleUser = ConsoleUser, ConsolePassword = ConsolePassword,
-            ConsoleProject = ConsoleProject, ConsoleCaCert = ConsoleCaCert,
-            DevRegistry = DevRegistry, Image = Image, Tag = Tag,
-            // PushDev's recorded digest, config digest and push time are handed in here when it ran (coordinator wiring).
-            ImageDigest = ImageDigest,
-            TriggerScan = TriggerScan, ScanTimeout = ScanTimeout,
-        }, ct));
+        .Executes(ct => KanikoBuild.Pipeline.AlternativeB.AwaitScanStep.RunAsync(Settings, ct));
 }

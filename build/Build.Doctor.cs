@@ -4,5 +4,5 @@ partial class Build
 {
     Target Doctor => _ => _
         .Description("Checks the Docker engine, the registries, the Console, the kaniko image and twistcli; one line each.")
-        .Executes(() => throw NotImplementedYet(nameof(Doctor)));
+        .Executes(ct => KanikoBuild.Pipeline.Doctor.DoctorCommand.RunAsync(Settings, ct));
 }

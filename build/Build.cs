@@ -1,4 +1,5 @@
 using KanikoBuild.Engine;
+using KanikoBuild.Pipeline;
 
 /// <summary>
 /// KanikoBuild's target graph. Alternative A: <see cref="ScanBuild"/> → <see cref="ReleaseBuild"/>.
@@ -9,6 +10,20 @@ partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>(x => x.ScanBuild);
 
-    static Exception NotImplementedYet(string target) =>
-        new KanikoBuild.PipelineException($"Target '{target}' is not implemented yet: its body arrives with its own issue.");
+    /// <summary>Every parameter the pipeline reads, gathered in one place.</summary>
+    PipelineSettings Settings => new()
+    {
+        RootDirectory = RootDirectory,
+        TemporaryDirectory = TemporaryDirectory,
+        Dockerfile = Dockerfile, Context = Context, Stage = Stage, Destinations = Destination, BuildArgs = BuildArgs,
+        CacheRepo = CacheRepo, InstrumentedDockerfile = InstrumentedDockerfile,
+        KanikoImage = KanikoImage, KanikoRunner = KanikoRunner, KanikoNetwork = KanikoNetwork, KanikoExecutor = KanikoExecutor,
+        ConsoleUrl = ConsoleUrl, ConsoleUser = ConsoleUser, ConsolePassword = ConsolePassword, ConsoleProject = ConsoleProject,
+        ConsoleCaCert = ConsoleCaCert, TwistcliPath = TwistcliPath, TriggerScan = TriggerScan, ScanTimeout = ScanTimeout,
+        DevRegistry = DevRegistry, ProdRegistry = ProdRegistry, Image = Image, Tag = Tag, ImageDigest = ImageDigest,
+        PromoteTags = PromoteTags, InsecureRegistries = InsecureRegistry,
+        DevRegistryUser = DevRegistryUser, DevRegistryPassword = DevRegistryPassword,
+        ProdRegistryUser = ProdRegistryUser, ProdRegistryPassword = ProdRegistryPassword, OverwriteTags = OverwriteTags,
+        Policy = Policy, FailOn = FailOn, ReportsDir = ReportsDir, ReportFormats = ReportFormats,
+    };
 }

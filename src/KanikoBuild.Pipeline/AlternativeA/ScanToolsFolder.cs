@@ -1,3 +1,5 @@
+using KanikoBuild.Dockerfiles;
+
 namespace KanikoBuild.Pipeline.AlternativeA;
 
 /// <summary>
@@ -7,19 +9,19 @@ namespace KanikoBuild.Pipeline.AlternativeA;
 /// </summary>
 public sealed class ScanToolsFolder : IDisposable
 {
-    public const string PathInBuild = "/kaniko/kanikobuild";
+    public const string PathInBuild = ScanToolsLayout.DefaultDirectory;
 
     ScanToolsFolder(string root) => Root = root;
 
     public string Root { get; }
 
-    public string Twistcli => Path.Combine(Root, "twistcli");
+    public string Twistcli => Path.Combine(Root, ScanToolsLayout.Twistcli);
 
-    public string TokenFile => Path.Combine(Root, "secrets", "console-token");
+    public string TokenFile => Path.Combine(Root, ScanToolsLayout.TokenFile);
 
-    public string CaCertificate => Path.Combine(Root, "ca.pem");
+    public string CaCertificate => Path.Combine(Root, ScanToolsLayout.CaCertificate);
 
-    public string OutputDirectory => Path.Combine(Root, "out");
+    public string OutputDirectory => Path.Combine(Root, ScanToolsLayout.OutputDirectory);
 
     public static async Task<ScanToolsFolder> CreateAsync(string twistcliPath, string consoleToken, string? caCertificatePath, CancellationToken ct)
     {

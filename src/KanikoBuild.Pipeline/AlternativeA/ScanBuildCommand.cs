@@ -1,0 +1,117 @@
+using KanikoBuild.Dockerfiles;
+using KanikoBuild.Kaniko;
+using KanikoBuild.Pipeline.Building;
+using KanikoBuild.Pipeline.Verdicts;
+using KanikoBuild.Prisma;
+using KanikoBuild.Prisma.Twistcli;
+using KanikoBuild.Scanning;
+using Serilog;
+
+namespace KanikoBuild.Pipeline.AlternativeA;
+
+/// <summary>
+/// Alternative A, first build: the Dockerfile gets a last stage that runs twistcli on the final filesystem,
+/// kaniko builds it without pushing, and the result twistcli wrote is judged by the policy.
+/// </summary>
+public static class ScanBuildCommand
+{
+    /// <summary>What ScanBuild leaves for ReleaseBuild: the scanned image's layers.</summary>
+    public static string RecordDirectory(PipelineSettings settings) => Path.Combine(settings.TemporaryDirectory, "scanbuild");
+
+    public static async Task<ScanBuildOutcome> RunAsync(PipelineSettings settings, CancellationToken ct, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var inputs = new BuildInputs(settings);
+        var dockerfilePath = inputs.DockerfilePath
+            ?? throw new PipelineException("ScanBuild needs the Dockerfile on this machine to add the scan stage; use a local --context.");
+        var dockerfile = await DockerfileParser.LoadAsync(dockerfilePath, ct).ConfigureAwait(false);
+
+        using var console = ConsoleConnection.CreateClient(settings, time);
+        // A short-lived token, not the password, is what reaches the build (registered as a secret by the client).
+        var token = await console.GetTokenAsync(ct).ConfigureAwait(false);
+        var twistcli = await new TwistcliProvider(console, TwistcliProvider.DefaultCacheDirectory(settings.RootDirectory), Log.Logger)
+            .AcquireAsync(settings.TwistcliPath, ct, ConsoleConnection.BuildPlatform()).ConfigureAwait(false);
+
+        using var tools = await ScanToolsFolder.CreateAsync(twistcli, token,
+            string.IsNullOrWhiteSpace(settings.ConsoleCaCert) ? null : Path.GetFullPath(settings.ConsoleCaCert, settings.RootDirectory), ct).ConfigureAwait(false);
+        var instrumented = ScanInstrumenter.Instrument(dockerfile, new ScanStageOptions
+        {
+            ConsoleAddress = settings.ConsoleUrl!,
+            Project = string.IsNullOrWhiteSpace(settings.ConsoleProject) ? null : settings.ConsoleProject,
+            CaCertificate = !string.IsNullOrWhiteSpace(settings.ConsoleCaCert),
+            Stage = string.IsNullOrWhiteSpace(settings.Stage) ? null : settings.Stage,
+            JobName = Environment.GetEnvironmentVariable("JOB_NAME") ?? Environment.GetEnvironmentVariable("CI_JOB_NAME") ?? Environment.GetEnvironmentVariable("GITHUB_JOB"),
+        });
+        var scanDockerfile = await WriteScanDockerfileAsync(settings, dockerfilePath, instrumented, tools, ct).ConfigureAwait(false);
+        Log.Information("Scanning stage '{Stage}' of {Dockerfile} (report {ReportId})", instrumented.ScannedStage,
+            Path.GetRelativePath(settings.RootDirectory, dockerfilePath), instrumented.ReportId);
+
+        var record = RecordDirectory(settings);
+        Directory.CreateDirectory(record);
+        var tarball = Path.Combine(record, "scanned-image.tar");
+        File.Delete(tarball);
+        var request = inputs.BaseRequest() with
+        {
+            Dockerfile = scanDockerfile,
+            NoPush = true,
+            Targets = [instrumented.ScanStage],
+            TarPath = tarball,
+            Mounts = [new KanikoMount(tools.Root, ScanToolsFolder.PathInBuild, ReadOnly: false)],
+        };
+
+        KanikoFailure? failure = null;
+        try
+        {
+            await inputs.CreateRunner().RunAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (KanikoFailure e)
+        {
+            failure = e;
+        }
+
+        var resultFile = Path.Combine(tools.Root, instrumented.ResultRelativePath);
+        if (!File.Exists(resultFile))
+        {
+            if (failure is { Kind: KanikoFailureKind.BuildStepFailed } && failure.FailedStep?.Contains(instrumented.ReportId, StringComparison.Ordinal) == true)
+                throw new PipelineException($"twistcli failed without writing a result (a tool or connectivity error, not a policy verdict; exit {failure.ExitCode}): check that the build reaches {settings.ConsoleUrl}, the Console's CA (--console-ca-cert) and the account's role; twistcli's own message is in the log above.", failure);
+            if (failure is not null)
+                throw failure;
+            throw new PipelineException($"The scan build succeeded but twistcli's result '{instrumented.ResultPathInBuild}' is missing; the executor must mount {ScanToolsFolder.PathInBuild} writable.");
+        }
+
+        var result = await ScanResultReader.FromTwistcliOutputFileAsync(resultFile, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(record, "twistcli-result.json"), await File.ReadAllTextAsync(resultFile, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        if (failure is not null)
+            Log.Information("twistcli exited non-zero with a result: the Console's CI policy failed the image; the pipeline's policy decides below.");
+
+        IReadOnlyList<string> layers = [];
+        if (File.Exists(tarball))
+        {
+            layers = await ScannedLayers.FromTarballAsync(tarball, ct).ConfigureAwait(false);
+            await File.WriteAllLinesAsync(Path.Combine(record, "scanned-layers"), layers, ct).ConfigureAwait(false);
+            File.Delete(tarball);
+        }
+
+        var verdict = await VerdictGate.ApplyAsync(result, settings, dockerfilePath, time, ct).ConfigureAwait(false);
+        return new ScanBuildOutcome(instrumented, result, verdict, layers);
+    }
+
+    static async Task<string> WriteScanDockerfileAsync(PipelineSettings settings, string dockerfilePath, InstrumentedDockerfile instrumented, ScanToolsFolder tools, CancellationToken ct)
+    {
+        // The scan Dockerfile lives in the tools folder (mounted at /kaniko/kanikobuild), not in the user's context.
+        var inBuild = Path.Combine(tools.Root, "Dockerfile.scan");
+        await File.WriteAllTextAsync(inBuild, instrumented.Text, ct).ConfigureAwait(false);
+        // A Dockerfile-specific ignore file applies to the scan Dockerfile too, so both builds see the same context.
+        var ignore = dockerfilePath + ".dockerignore";
+        if (File.Exists(ignore))
+            File.Copy(ignore, inBuild + ".dockerignore");
+
+        // A copy to look at: it holds no credential (the token is only in the tools folder).
+        var visible = Path.GetFullPath(settings.InstrumentedDockerfile ?? ScanDockerfileWriter.DefaultOutput, settings.RootDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(visible)!);
+        await File.WriteAllTextAsync(visible, instrumented.Text, ct).ConfigureAwait(false);
+        return inBuild;
+    }
+}
+
+public sealed record ScanBuildOutcome(InstrumentedDockerfile Instrumented, ScanResult Result, Verdict Verdict, IReadOnlyList<string> ScannedLayers);

@@ -1,0 +1,33 @@
+using KanikoBuild.Pipeline.Building;
+using KanikoBuild.Pipeline.State;
+using KanikoBuild.Registry;
+
+namespace KanikoBuild.Pipeline.AlternativeB;
+
+/// <summary>Alternative B, first step: the original Dockerfile pushed to the dev registry the Console watches.</summary>
+public static class PushDevCommand
+{
+    public const string Target = "pushdev";
+
+    public static async Task<PushedImage> RunAsync(PipelineSettings settings, CancellationToken ct)
+    {
+        var destination = DevReference(settings);
+        var pushed = await PushBuild.RunAsync(new BuildInputs(settings), [destination], ct).ConfigureAwait(false);
+        // A file, so AwaitScan and Promote in later jobs (or later invocations) promote exactly this digest.
+        var handOff = new HandOff(settings.TemporaryDirectory, Target);
+        await handOff.WriteAsync(pushed, ct).ConfigureAwait(false);
+        await CiOutputs.PublishAsync("image-digest", pushed.Digest, handOff.Directory, ct).ConfigureAwait(false);
+        return pushed;
+    }
+
+    /// <summary><c>dev-registry[/prefix]/image:tag</c>.</summary>
+    public static string DevReference(PipelineSettings settings)
+    {
+        var registry = RegistrySpec.Parse(Require(settings.DevRegistry, "--dev-registry", "the dev registry, host[:port][/prefix]"), "--dev-registry");
+        var repository = registry.Repository(Require(settings.Image, "--image", "the image repository, e.g. team/app"));
+        return $"{registry.Host}/{repository}:{Require(settings.Tag, "--tag", "the image tag")}";
+    }
+
+    static string Require(string? value, string parameter, string what) =>
+        string.IsNullOrWhiteSpace(value) ? throw new PipelineException($"{parameter} is missing: {what}.") : value;
+}
