@@ -310,7 +310,8 @@ internal static class BuildRunner
 
         void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
         {
-            e.Cancel = true;
+            // A third Ctrl-C ends the process at once, whatever still runs.
+            e.Cancel = !_assured.IsCancellationRequested;
             Cancel("Ctrl-C");
         }
 
