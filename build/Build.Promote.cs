@@ -32,11 +32,5 @@ partial class Build
     Target Promote => _ => _
         .Description("B: copies the scanned image by digest from the dev to the production registry, then tags it.")
         .DependsOn(AwaitScan)
-        .Executes(async ct => await KanikoBuild.Registry.PromoteCommand.RunAsync(new KanikoBuild.Registry.PromoteParameters
-        {
-            DevRegistry = DevRegistry, ProdRegistry = ProdRegistry, Image = Image, Tag = Tag, PromoteTags = PromoteTags,
-            ImageDigest = ImageDigest, DigestFile = TemporaryDirectory / "pushdev" / "digest", InsecureRegistries = InsecureRegistry,
-            DevRegistryUser = DevRegistryUser, DevRegistryPassword = DevRegistryPassword,
-            ProdRegistryUser = ProdRegistryUser, ProdRegistryPassword = ProdRegistryPassword, OverwriteTags = OverwriteTags,
-        }, ct: ct));
+        .Executes(ct => KanikoBuild.Pipeline.AlternativeB.PromoteStep.RunAsync(Settings, ct));
 }

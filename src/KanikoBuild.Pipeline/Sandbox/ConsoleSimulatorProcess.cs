@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Serilog;
+
+namespace KanikoBuild.Pipeline.Sandbox;
+
+/// <summary>
+/// The Prisma Cloud Compute Console simulator (<c>src/KanikoBuild.ConsoleSimulator</c>) as a separate process, the
+/// way a real Console is a separate server. Every line it prints is labelled <c>[Console SIMULATOR]</c>.
+/// </summary>
+public sealed class ConsoleSimulatorProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly string _scenario;
+
+    ConsoleSimulatorProcess(Process process, string scenario, Uri consoleUrl)
+    {
+        _process = process;
+        _scenario = scenario;
+        ConsoleUrl = consoleUrl;
+    }
+
+    public Uri ConsoleUrl { get; }
+
+    public static string AssemblyPath(string rootDirectory) =>
+        Path.Combine(rootDirectory, "src", "KanikoBuild.ConsoleSimulator", "bin", "Debug", "net10.0", "KanikoBuild.ConsoleSimulator.dll");
+
+    public static async Task<ConsoleSimulatorProcess> StartAsync(string rootDirectory, string user, string password, string feedPath, string twistcli, CancellationToken ct)
+    {
+        var assembly = AssemblyPath(rootDirectory);
+        if (!File.Exists(assembly))
+            throw new PipelineException($"The Console simulator is not built ({assembly}); run ./build.sh once more (it compiles it with the build).");
+        var port = FreePort();
+        var scenario = Path.Combine(Directory.CreateTempSubdirectory("kanikobuild-simulator-").FullName, "scenario.json");
+        // The scenario holds the sandbox's generated password: owner-only, and removed with the simulator.
+        await File.WriteAllTextAsync(scenario, JsonSerializer.Serialize(new
+        {
+            users = new[] { new { username = user, password, role = "admin" } },
+            feedPath,
+            twistcliFiles = new Dictionary<string, string> { ["*"] = twistcli },
+            scanDuration = "00:00:02",
+        }), ct).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(scenario, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { assembly, "--scenario", scenario, "--urls", $"http://127.0.0.1:{port}" })
+            info.ArgumentList.Add(argument);
+        var process = Process.Start(info) ?? throw new PipelineException("The Console simulator did not start.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Log.Debug("{Line}", line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Log.Warning("{Line}", line); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var simulator = new ConsoleSimulatorProcess(process, scenario, new Uri($"http://127.0.0.1:{port}"));
+        try
+        {
+            await simulator.WaitUntilReadyAsync(ct).ConfigureAwait(false);
+            return simulator;
+        }
+        catch
+        {
+            await simulator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    async Task WaitUntilReadyAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new PipelineException($"The Console simulator exited with code {_process.ExitCode}; its output is in the log above.");
+            try
+            {
+                using var response = await http.GetAsync(new Uri(ConsoleUrl, "api/v1/version"), ct).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
+        throw new PipelineException($"The Console simulator did not answer on {ConsoleUrl} within 60 s.");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+        try { Directory.Delete(Path.GetDirectoryName(_scenario)!, recursive: true); } catch (IOException) { }
+        return ValueTask.CompletedTask;
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace KanikoBuild.Pipeline.Sandbox;
+
+/// <summary>
+/// A distribution registry (Debian's <c>docker-registry</c>) on 127.0.0.1 and a free port, with its own storage
+/// folder, stopped and removed on dispose. The Sandbox's registry, and the tests'.
+/// </summary>
+public sealed class LocalRegistry : IAsyncDisposable
+{
+    readonly Process _process;
+
+    LocalRegistry(Process process, string storage, int port)
+    {
+        _process = process;
+        StorageDirectory = storage;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>host:port, as image references name it.</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    public Uri BaseUri => new($"http://{Host}/");
+
+    public string StorageDirectory { get; }
+
+    public static string? FindExecutable() =>
+        new[] { "docker-registry", "registry" }
+            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, name)))
+            .FirstOrDefault(File.Exists);
+
+    /// <param name="extraConfig">YAML appended to the configuration (e.g. an <c>auth:</c> section).</param>
+    public static async Task<LocalRegistry> StartAsync(string? extraConfig = null, CancellationToken ct = default)
+    {
+        var executable = FindExecutable()
+            ?? throw new PipelineException("No docker-registry on PATH: apt-get install docker-registry (the distribution registry).");
+        var storage = Directory.CreateTempSubdirectory("kanikobuild-registry-").FullName;
+        var port = FreePort();
+        var config = Path.Combine(storage, "config.yml");
+        await File.WriteAllTextAsync(config, $"""
+            version: 0.1
+            log:
+              level: error
+              accesslog:
+                disabled: true
+            storage:
+              filesystem:
+                rootdirectory: {Path.Combine(storage, "data")}
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:{port}
+            {extraConfig ?? string.Empty}
+            """, ct).ConfigureAwait(false);
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("serve");
+        info.ArgumentList.Add(config);
+        var process = Process.Start(info) ?? throw new PipelineException($"{executable} did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var registry = new LocalRegistry(process, storage, port);
+        try
+        {
+            await registry.WaitUntilReadyAsync(ct).ConfigureAwait(false);
+            return registry;
+        }
+        catch
+        {
+            await registry.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    async Task WaitUntilReadyAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new PipelineException($"docker-registry exited with code {_process.ExitCode} on port {Port}.");
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseUri, "v2/"), ct).ConfigureAwait(false);
+                return; // 200, or 401 when auth is configured: either way it answers.
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+        throw new PipelineException($"docker-registry did not answer on {Host} within 20 s.");
+    }
+
+    /// <summary>Stops the process (an outage); the storage folder stays until dispose.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        try { Directory.Delete(StorageDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return ValueTask.CompletedTask;
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

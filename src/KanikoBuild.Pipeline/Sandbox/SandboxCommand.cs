@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using KanikoBuild.Kaniko;
+using KanikoBuild.Pipeline.AlternativeA;
+using KanikoBuild.Pipeline.AlternativeB;
+using KanikoBuild.Registry;
+using Serilog;
+
+namespace KanikoBuild.Pipeline.Sandbox;
+
+/// <summary>One verdict the Sandbox shows: which alternative, which sample, what was expected and what happened.</summary>
+public sealed record SandboxOutcome(string Alternative, string Sample, bool ExpectedToPass, bool Passed, string Detail, string Reports)
+{
+    public bool AsExpected => ExpectedToPass == Passed;
+}
+
+/// <summary>
+/// The whole pipeline on this machine in one command: a local registry (dev, release and production as prefixes
+/// of it), the Console simulator, the kaniko executor and a twistcli stand-in; both alternatives on a passing and
+/// a vulnerable sample; the verdicts and where the reports are; and everything it started stopped again.
+/// </summary>
+public static class SandboxCommand
+{
+    static readonly (string Name, bool ExpectedToPass)[] s_samples = [("app", true), ("app-vulnerable", false)];
+
+    public static async Task<IReadOnlyList<SandboxOutcome>> RunAsync(PipelineSettings settings, CancellationToken ct)
+    {
+        var root = settings.RootDirectory;
+        var samples = Path.Combine(root, "samples");
+        Log.Information("Sandbox: starting a local registry, the Console SIMULATOR and the kaniko executor on this machine");
+
+        await using var registry = await LocalRegistry.StartAsync(ct: ct).ConfigureAwait(false);
+        Log.Information("Sandbox: registry at {Registry} (dev: /dev, release: /release, production: /prod)", registry.Host);
+        var twistcli = await StandIns.BuildGoAsync(root, "twistcli", ct).ConfigureAwait(false);
+
+        const string user = "sandbox";
+        var password = string.IsNullOrEmpty(settings.ConsolePassword) ? RandomNumberGenerator.GetHexString(32, lowercase: true) : settings.ConsolePassword;
+        Secrets.Register(password);
+        await using var console = await ConsoleSimulatorProcess.StartAsync(root, user, password, Path.Combine(samples, "feed-entries.json"), twistcli, ct).ConfigureAwait(false);
+        Log.Information("Sandbox: Console SIMULATOR at {Console} (not a real Prisma Cloud Console)", console.ConsoleUrl);
+
+        var kanikoImage = await KanikoImageAsync(settings, root, ct).ConfigureAwait(false);
+        using (var client = new RegistryClient(RegistrySpec.Parse(registry.Host), new RegistryClientOptions { UseDockerConfig = false }))
+            await BaseImage.PushBusyboxAsync(client, "busybox", "1.36", ct).ConfigureAwait(false);
+
+        var outcomes = new List<SandboxOutcome>();
+        foreach (var (sample, expectedToPass) in s_samples)
+        {
+            var common = settings with
+            {
+                Context = samples,
+                Dockerfile = Path.Combine(samples, sample, "Dockerfile"),
+                Stage = null,
+                BuildArgs = [$"BASE_IMAGE={registry.Host}/busybox:1.36"],
+                CacheRepo = $"{registry.Host}/cache/{sample}",
+                KanikoImage = kanikoImage,
+                KanikoRunner = "docker",
+                KanikoNetwork = settings.KanikoNetwork ?? "host",
+                ConsoleUrl = console.ConsoleUrl.ToString().TrimEnd('/'),
+                ConsoleUser = user,
+                ConsolePassword = password,
+                ConsoleProject = null,
+                ConsoleCaCert = null,
+                TwistcliPath = twistcli,
+                Policy = null,
+                DevRegistry = $"{registry.Host}/dev",
+                ProdRegistry = $"{registry.Host}/prod",
+                Image = $"samples/{sample}",
+                Tag = "sandbox",
+                ImageDigest = null,
+                TriggerScan = true,
+                ScanTimeout = "180",
+                DevRegistryUser = null, DevRegistryPassword = null, ProdRegistryUser = null, ProdRegistryPassword = null,
+            };
+            outcomes.Add(await RunAlternativeAsync("A", sample, expectedToPass, common, async s =>
+            {
+                await ScanBuildCommand.RunAsync(s, ct).ConfigureAwait(false);
+                var pushed = await ReleaseBuildCommand.RunAsync(s with { Destinations = [$"{registry.Host}/release/samples/{sample}:sandbox"] }, ct).ConfigureAwait(false);
+                return $"scanned, released as {pushed.Reference}@{pushed.Digest}";
+            }).ConfigureAwait(false));
+            outcomes.Add(await RunAlternativeAsync("B", sample, expectedToPass, common, async s =>
+            {
+                var pushed = await PushDevCommand.RunAsync(s, ct).ConfigureAwait(false);
+                await AwaitScanStep.RunAsync(s, ct).ConfigureAwait(false);
+                var promoted = await PromoteStep.RunAsync(s, ct).ConfigureAwait(false);
+                return $"pushed to dev, passed the Console's scan, promoted {promoted.Digest} to {registry.Host}/prod/samples/{sample}:sandbox";
+            }).ConfigureAwait(false));
+        }
+
+        Report(outcomes, root);
+        var unexpected = outcomes.Where(o => !o.AsExpected).ToList();
+        if (unexpected.Count > 0)
+            throw new PipelineException($"{unexpected.Count} verdict(s) differ from what the samples expect: {string.Join("; ", unexpected.Select(o => $"{o.Alternative}/{o.Sample}: {o.Detail}"))}");
+        Log.Information("Sandbox: every verdict is the expected one; stopping the registry and the Console SIMULATOR.");
+        return outcomes;
+    }
+
+    static async Task<SandboxOutcome> RunAlternativeAsync(string alternative, string sample, bool expectedToPass, PipelineSettings common,
+        Func<PipelineSettings, Task<string>> run)
+    {
+        var reports = Path.Combine(common.RootDirectory, "artifacts", "sandbox", alternative, sample);
+        var settings = common with
+        {
+            ReportsDir = reports,
+            // Each run hands its digest on through its own folder, never the user's .nuke/temp.
+            TemporaryDirectory = Path.Combine(common.TemporaryDirectory, "sandbox", alternative, sample),
+            InstrumentedDockerfile = Path.Combine(common.TemporaryDirectory, "sandbox", alternative, sample, "Dockerfile.scan"),
+        };
+        Log.Information("Sandbox: alternative {Alternative} on samples/{Sample} (expected to {Expectation})", alternative, sample, expectedToPass ? "pass" : "fail the policy");
+        try
+        {
+            var detail = await run(settings).ConfigureAwait(false);
+            return new SandboxOutcome(alternative, sample, expectedToPass, Passed: true, detail, reports);
+        }
+        catch (PipelineException e) when (!expectedToPass)
+        {
+            Log.Information("Sandbox: samples/{Sample} failed as expected: {Reason}", sample, e.Message);
+            return new SandboxOutcome(alternative, sample, expectedToPass, Passed: false, e.Message, reports);
+        }
+        catch (PipelineException e)
+        {
+            return new SandboxOutcome(alternative, sample, expectedToPass, Passed: false, e.Message, reports);
+        }
+    }
+
+    static void Report(IReadOnlyList<SandboxOutcome> outcomes, string root)
+    {
+        Log.Information("Sandbox verdicts:");
+        foreach (var o in outcomes)
+        {
+            Log.Information("  {Alternative}  samples/{Sample,-15} {Verdict,-5} ({Expectation})  reports: {Reports}",
+                o.Alternative, o.Sample, o.Passed ? "PASS" : "FAIL", o.AsExpected ? "as expected" : "NOT as expected",
+                Path.GetRelativePath(root, o.Reports));
+            if (!o.Passed)
+                Log.Information("     {Detail}", o.Detail);
+        }
+    }
+
+    /// <summary>
+    /// The executor image: the one given (by default the real osscontainertools debug image), pulled if missing.
+    /// Where it cannot be pulled (no network, as on some CI machines), the kaniko stand-in is built and said so.
+    /// </summary>
+    static async Task<string> KanikoImageAsync(PipelineSettings settings, string root, CancellationToken ct)
+    {
+        var image = string.IsNullOrWhiteSpace(settings.KanikoImage) ? DockerKanikoRunnerOptions.DefaultImage : settings.KanikoImage;
+        using var configuration = new DockerClientConfiguration(DockerEndpoint.Resolve());
+        using var docker = configuration.CreateClient();
+        try
+        {
+            await docker.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            return image;
+        }
+        catch (DockerImageNotFoundException)
+        {
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
+        {
+            throw new PipelineException($"The Sandbox needs a running Docker engine ({DockerEndpoint.Resolve()}): {e.Message}", e);
+        }
+        try
+        {
+            Log.Information("Sandbox: pulling the kaniko executor {Image}", image);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromMinutes(3));
+            var (repository, tag) = SplitTag(image);
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(), timeout.Token).ConfigureAwait(false);
+            await docker.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            return image;
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            Log.Warning("Sandbox: {Image} cannot be pulled here ({Reason}); using the kaniko STAND-IN built from standins/kaniko instead (see standins/kaniko/README.md for what it does not prove).",
+                image, e.Message.Split('\n')[0]);
+            return await StandIns.EnsureKanikoImageAsync(docker, root, StandIns.KanikoRepository, ct).ConfigureAwait(false);
+        }
+    }
+
+    static (string Repository, string Tag) SplitTag(string image)
+    {
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+            return (image[..at].Split(':')[0], image[(at + 1)..]);
+        var slash = image.LastIndexOf('/');
+        var colon = image.LastIndexOf(':');
+        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+    }
+}
