@@ -20,11 +20,14 @@ public static class ScannedLayers
             while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
             {
                 // Only the small JSON files matter; layers are skipped without being read into memory.
-                if (entry.DataStream is null || !entry.Name.EndsWith(".json", StringComparison.Ordinal) || entry.Length > 16 * 1024 * 1024)
+                // go-containerregistry names the config after its digest ("sha256:…"), without an extension.
+                var name = entry.Name.TrimStart('.', '/');
+                var small = entry.Length <= 16 * 1024 * 1024;
+                if (entry.DataStream is null || !small || !(name.EndsWith(".json", StringComparison.Ordinal) || name.StartsWith("sha256:", StringComparison.Ordinal)))
                     continue;
                 using var buffer = new MemoryStream();
                 await entry.DataStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-                jsonEntries[entry.Name.TrimStart('.', '/')] = buffer.ToArray();
+                jsonEntries[name] = buffer.ToArray();
             }
         }
         if (!jsonEntries.TryGetValue("manifest.json", out var manifestBytes))
