@@ -57,8 +57,11 @@ public static class BusyboxImage
                 File.CreateSymbolicLink(link, "busybox");
         }
         // CreateTempSubdirectory makes 0700 folders; an image whose / or /tmp is not world-readable breaks every non-root USER.
-        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(Path.Combine(directory, "tmp"), (UnixFileMode)0b1_111_111_111);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(Path.Combine(directory, "tmp"), (UnixFileMode)0b1_111_111_111);
+        }
         File.WriteAllText(Path.Combine(directory, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
         File.WriteAllText(Path.Combine(directory, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
     }

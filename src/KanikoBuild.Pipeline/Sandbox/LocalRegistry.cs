@@ -10,10 +10,12 @@ namespace KanikoBuild.Pipeline.Sandbox;
 /// </summary>
 public sealed class LocalRegistry : IAsyncDisposable
 {
-    readonly Process _process;
+    readonly string _executable;
+    Process _process;
 
-    LocalRegistry(Process process, string storage, int port)
+    LocalRegistry(string executable, Process process, string storage, int port)
     {
+        _executable = executable;
         _process = process;
         StorageDirectory = storage;
         Port = port;
@@ -56,15 +58,7 @@ public sealed class LocalRegistry : IAsyncDisposable
               addr: 127.0.0.1:{port}
             {extraConfig ?? string.Empty}
             """, ct).ConfigureAwait(false);
-        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("serve");
-        info.ArgumentList.Add(config);
-        var process = Process.Start(info) ?? throw new PipelineException($"{executable} did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var registry = new LocalRegistry(process, storage, port);
+        var registry = new LocalRegistry(executable, Serve(executable, config), storage, port);
         try
         {
             await registry.WaitUntilReadyAsync(ct).ConfigureAwait(false);
@@ -75,6 +69,28 @@ public sealed class LocalRegistry : IAsyncDisposable
             await registry.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    static Process Serve(string executable, string config)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("serve");
+        info.ArgumentList.Add(config);
+        var process = Process.Start(info) ?? throw new PipelineException($"{executable} did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Starts the registry again after <see cref="Kill"/>, on the same port and storage (the outage ends).</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        Kill();
+        _process.Dispose();
+        _process = Serve(_executable, Path.Combine(StorageDirectory, "config.yml"));
+        await WaitUntilReadyAsync(ct).ConfigureAwait(false);
     }
 
     async Task WaitUntilReadyAsync(CancellationToken ct)
@@ -97,7 +113,7 @@ public sealed class LocalRegistry : IAsyncDisposable
         throw new PipelineException($"docker-registry did not answer on {Host} within 20 s.");
     }
 
-    /// <summary>Stops the process (an outage); the storage folder stays until dispose.</summary>
+    /// <summary>Stops the process (an outage); the storage folder stays until dispose or <see cref="RestartAsync"/>.</summary>
     public void Kill()
     {
         if (!_process.HasExited)

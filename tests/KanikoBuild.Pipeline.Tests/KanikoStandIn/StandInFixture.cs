@@ -9,9 +9,9 @@ namespace KanikoBuild.Pipeline.Tests.KanikoStandIn;
 /// </summary>
 public sealed class StandInFixture : IAsyncLifetime
 {
-    Registry? _registry;
+    Testing.Registry? _registry;
 
-    public Registry Registry => _registry ?? throw new InvalidOperationException("fixture not started");
+    public Testing.Registry Registry => _registry ?? throw new InvalidOperationException("fixture not started");
 
     public string Image { get; private set; } = "";
 
@@ -22,7 +22,7 @@ public sealed class StandInFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _registry = await Registry.StartAsync();
+        _registry = await Testing.Registry.StartAsync();
         Image = await KanikoStandInImage.EnsureAsync();
         var busybox = await BaseImageAsync();
         await Shell.RunCheckedAsync(Skopeo, ["copy", "--quiet", "--dest-tls-verify=false", $"docker-daemon:{busybox}", $"docker://{BaseImage}"]);

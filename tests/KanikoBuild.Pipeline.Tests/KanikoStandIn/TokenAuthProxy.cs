@@ -18,7 +18,7 @@ public sealed class TokenAuthProxy : IDisposable
     readonly string _password;
     readonly Task _loop;
 
-    public TokenAuthProxy(Registry registry, string user, string password)
+    public TokenAuthProxy(Testing.Registry registry, string user, string password)
     {
         _user = user;
         _password = password;
