@@ -28,27 +28,12 @@ public sealed record AwaitScanArguments
     public override string ToString() => $"AwaitScanArguments {{ {DevRegistry}/{Image}:{Tag}@{ImageDigest} }}";
 }
 
-/// <summary>What AwaitScan found: the Console's entry for the image (handed on to the verdict) and the wait's cost.</summary>
-public sealed record AwaitScanOutcome(RegistryScanEntry Entry, ScanVerdict Verdict, ScanWaitResult Wait);
-
-/// <summary>AwaitScan end to end: parameters checked, scan triggered and awaited, verdict applied.</summary>
+/// <summary>
+/// AwaitScan's wait from the build's raw parameters: checked, scan triggered, the Console's result for exactly
+/// this image returned. Judging it is the verdict's job (<c>KanikoBuild.Scanning</c>), shared with alternative A.
+/// </summary>
 public static class AwaitScanCommand
 {
-    /// <summary>Waits for the result and applies the verdict; throws <see cref="PipelineException"/> when it fails.</summary>
-    public static async Task<AwaitScanOutcome> RunAsync(AwaitScanArguments arguments, CancellationToken ct,
-        TimeProvider? time = null, ILogger? log = null, HttpMessageHandler? transport = null, Func<ComputeClientOptions, ComputeClientOptions>? tune = null)
-    {
-        log ??= Log.Logger;
-        var wait = await WaitForResultAsync(arguments, ct, time, log, transport, tune).ConfigureAwait(false);
-        var image = $"{wait.Entry.DisplayName}@{arguments.ImageDigest}";
-        // The one call to replace when the policy of issue 6 lands.
-        var verdict = ProvisionalVerdict.Evaluate(wait.Entry);
-        log.Information("Console verdict for {Image}: {Summary}", image, verdict.Summary);
-        if (!verdict.Passed)
-            throw new PipelineException($"The Console's scan of {image} fails the policy: {verdict.Summary} (no critical or high allowed).");
-        return new AwaitScanOutcome(wait.Entry, verdict, wait);
-    }
-
     /// <summary>Waits for the Console's result for exactly this image, without judging it.</summary>
     public static async Task<ScanWaitResult> WaitForResultAsync(AwaitScanArguments arguments, CancellationToken ct,
         TimeProvider? time = null, ILogger? log = null, HttpMessageHandler? transport = null, Func<ComputeClientOptions, ComputeClientOptions>? tune = null)

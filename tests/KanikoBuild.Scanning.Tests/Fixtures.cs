@@ -11,7 +11,7 @@ static class Fixtures
     public static ScanResult Twistcli(string name) => ScanResultReader.FromTwistcliOutput(Read(name), name);
 
     /// <summary>The first element of a registry response fixture (a JSON array, as the API returns it).</summary>
-    public static ScanResult Registry(string name, int index = 0)
+    public static ScanResult FromRegistry(string name, int index = 0)
     {
         using var document = JsonDocument.Parse(Read(name));
         return ScanResultReader.FromRegistryEntry(document.RootElement[index]);

@@ -7,7 +7,7 @@ public class RegistryReaderTests
     [Fact]
     public void Registry_entry_reads_cve_from_cve_not_the_integer_id()
     {
-        var result = Fixtures.Registry("registry-entries.json");
+        var result = Fixtures.FromRegistry("registry-entries.json");
 
         Assert.Equal(ScanSource.RegistryApi, result.Source);
         Assert.Equal("dev.registry.example.com:5000/team/app:1.4.0", result.ImageName);
@@ -44,7 +44,7 @@ public class RegistryReaderTests
     [Fact]
     public void Shortened_response_with_null_lists_and_stray_keys_reads_as_clean()
     {
-        var result = Fixtures.Registry("registry-shortened.json");
+        var result = Fixtures.FromRegistry("registry-shortened.json");
         Assert.Equal("dev.registry.example.com:5000/team/app:latest", result.ImageName);
         Assert.Empty(result.Vulnerabilities);
         Assert.Empty(result.ComplianceIssues);

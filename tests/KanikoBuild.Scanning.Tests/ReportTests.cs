@@ -29,7 +29,7 @@ public class ReportTests
 
     static (ScanResult Result, Verdict Verdict) Clean()
     {
-        var result = Registry("registry-shortened.json");
+        var result = FromRegistry("registry-shortened.json");
         return (result, PolicyEvaluator.Evaluate(result, ScanPolicy.Default, Today));
     }
 
@@ -200,7 +200,7 @@ public class ReportTests
 
     public static TheoryData<string> ResultFixtures => new() { "twistcli-documented.json", "twistcli-awkward.json", "twistcli-two-results.json", "registry-entries.json", "registry-shortened.json" };
 
-    static ScanResult Load(string fixture) => fixture.StartsWith("registry", StringComparison.Ordinal) ? Registry(fixture) : Twistcli(fixture);
+    static ScanResult Load(string fixture) => fixture.StartsWith("registry", StringComparison.Ordinal) ? FromRegistry(fixture) : Twistcli(fixture);
 
     [Theory]
     [MemberData(nameof(ResultFixtures))]

@@ -236,7 +236,7 @@ public sealed class DockerKanikoRunnerTests : IDisposable
     public async Task A_missing_image_pinned_by_digest_is_pulled_before_the_run()
     {
         await RecorderImage.EnsureAsync();
-        await using var registry = await Registry.StartAsync();
+        await using var registry = await Testing.Registry.StartAsync();
         var repository = $"{registry.Host}/kanikobuild-test/recorder-{_testId[..8]}";
         await Shell.RunCheckedAsync(DockerEngine.Cli, ["tag", RecorderImage.Name, repository + ":v1"]);
         var pushed = await Shell.RunCheckedAsync(DockerEngine.Cli, ["push", repository + ":v1"]);

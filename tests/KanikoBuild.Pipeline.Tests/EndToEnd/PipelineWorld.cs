@@ -52,8 +52,7 @@ public sealed class PipelineWorld : IAsyncLifetime
             TwistcliFiles = new() { ["*"] = twistcli },
             ScanDuration = TimeSpan.FromSeconds(1),
         });
-        using (var docker = DockerEngine.CreateClient())
-            KanikoImage = await StandIns.EnsureKanikoImageAsync(docker, RepositoryRoot.Path, "kanikobuild-test/kaniko-e2e", default);
+        KanikoImage = await KanikoStandInImage.EnsureAsync();
         using (var client = new RegistryClient(RegistrySpec.Parse(Dev.Host), new RegistryClientOptions { UseDockerConfig = false }))
             await Sandbox.BaseImage.PushBusyboxAsync(client, "busybox", "1.36", default);
         await BuildAssembly.EnsureAsync();
