@@ -168,7 +168,7 @@ public static class DoctorCommand
             [
                 new DoctorCheck("Console", DoctorStatus.Failed, e.Message),
                 string.IsNullOrWhiteSpace(settings.TwistcliPath)
-                    ? new DoctorCheck("twistcli", DoctorStatus.Failed, "not downloadable: the Console does not answer")
+                    ? new DoctorCheck("twistcli", DoctorStatus.Failed, "not downloadable: the Console check above failed")
                     : TwistcliAtPath(settings.TwistcliPath),
             ];
         }
