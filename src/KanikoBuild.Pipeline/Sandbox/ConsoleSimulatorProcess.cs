@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Serilog;
 
@@ -32,7 +30,7 @@ public sealed class ConsoleSimulatorProcess : IAsyncDisposable
         var assembly = AssemblyPath(rootDirectory);
         if (!File.Exists(assembly))
             throw new PipelineException($"The Console simulator is not built ({assembly}); run ./build.sh once more (it compiles it with the build).");
-        var port = FreePort();
+        var port = LoopbackPort.Next();
         var scenario = Path.Combine(Directory.CreateTempSubdirectory("kanikobuild-simulator-").FullName, "scenario.json");
         // The scenario holds the sandbox's generated password: owner-only, and removed with the simulator.
         await File.WriteAllTextAsync(scenario, JsonSerializer.Serialize(new
@@ -98,10 +96,4 @@ public sealed class ConsoleSimulatorProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

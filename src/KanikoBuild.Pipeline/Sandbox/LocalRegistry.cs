@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace KanikoBuild.Pipeline.Sandbox;
 
@@ -41,7 +39,7 @@ public sealed class LocalRegistry : IAsyncDisposable
         var executable = FindExecutable()
             ?? throw new PipelineException("No docker-registry on PATH: apt-get install docker-registry (the distribution registry).");
         var storage = Directory.CreateTempSubdirectory("kanikobuild-registry-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Next();
         var config = Path.Combine(storage, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -131,10 +129,4 @@ public sealed class LocalRegistry : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
