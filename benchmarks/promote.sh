@@ -8,8 +8,8 @@
 # the promotion's peak memory (Maximum resident set size of /usr/bin/time -v), process start included.
 #
 # The promotion runs through benchmarks/promote-cli (the same PromoteCommand the Promote target calls, with the
-# same parameters): the provisional engine behind ./build.sh does not bind target parameters yet. Set
-# PROMOTE_VIA=build to time `./build.sh Promote --skip AwaitScan …` instead once it does, or PROMOTE_BIN=<path>
+# same parameters), which also reports the blob bytes it uploaded. Set PROMOTE_VIA=build to time
+# `./build.sh Promote --skip AwaitScan …` itself (what users run: warm start included), or PROMOTE_BIN=<path>
 # to time another build of promote-cli. AOT_BIN=<path> adds a second "ours-aot" row per case, e.g. for
 # `dotnet publish benchmarks/promote-cli -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false`.
 # Everything lives under one temporary directory on /tmp, removed at the end (also on Ctrl-C).
