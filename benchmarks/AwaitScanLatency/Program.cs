@@ -8,7 +8,9 @@ using Serilog;
 //  - requests the waiter sends per wait (authentication and trigger included), and the simulator's count;
 //  - the time from the result appearing in the Console (its scanTime) to the waiter returning it.
 // Fake-clock runs cover long scans in seconds of real time; one real-clock run checks the fake figures.
-const string user = "admin", password = "bench-Pa55w0rd-0b1d";
+const string user = "admin";
+// A fresh password per run for the simulator's account: nothing real, but no literal credential either.
+var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 var quiet = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console().CreateLogger();
 var realScanSeconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 
