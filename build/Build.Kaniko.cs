@@ -17,8 +17,4 @@ partial class Build
 
     [Parameter("Registry repository for kaniko's layer cache (e.g. registry.example.com/team/app/cache).")]
     readonly string? CacheRepo;
-
-    /// <summary>The runner the parameters above choose; ScanBuild, ReleaseBuild and PushDev hand it their requests.</summary>
-    KanikoBuild.Kaniko.IKanikoRunner CreateKanikoRunner() =>
-        KanikoBuild.Kaniko.KanikoRunnerFactory.Create(KanikoRunner, KanikoImage, KanikoNetwork, KanikoExecutor);
 }

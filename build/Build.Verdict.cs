@@ -1,5 +1,4 @@
 using KanikoBuild.Engine;
-using KanikoBuild.Scanning;
 
 // The verdict: one policy and one set of reports for both alternatives.
 partial class Build
@@ -15,15 +14,4 @@ partial class Build
 
     [Parameter("Report formats (repeatable): log, markdown, junit, sarif, gitlab, json. Default: all.")]
     readonly string[] ReportFormats = [];
-
-    // Parameter plumbing shared by ScanBuild (A) and AwaitScan (B); the targets call these, the logic is in src/.
-    Task<ScanPolicy> LoadScanPolicyAsync(CancellationToken ct) =>
-        ScanPolicy.LoadAsync(Policy, FailOn, RootDirectory, ct);
-
-    ReportOptions ScanReportOptions(string? dockerfileRelativeToRoot) => new()
-    {
-        Directory = Path.GetFullPath(ReportsDir ?? ReportOptions.DefaultDirectory, RootDirectory),
-        Formats = ReportOptions.ParseFormats(ReportFormats),
-        DockerfilePath = dockerfileRelativeToRoot,
-    };
 }
