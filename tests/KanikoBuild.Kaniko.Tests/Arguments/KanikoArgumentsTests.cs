@@ -30,6 +30,30 @@ public sealed class KanikoArgumentsTests : IDisposable
         Assert.Equal("--dockerfile=/workspace/build/Dockerfile", args[0]);
     }
 
+    [Fact]
+    public void A_dockerfile_in_a_mounted_folder_is_read_where_the_mount_appears()
+    {
+        using var tools = new TempDirectory("kanikobuild-tools-");
+        var request = Request with
+        {
+            Dockerfile = tools.Combine("Dockerfile.scan"),
+            Mounts = [new KanikoMount(tools.Path, "/kaniko/kanikobuild", ReadOnly: false)],
+        };
+
+        Assert.Equal("--dockerfile=/kaniko/kanikobuild/Dockerfile.scan", Args(request)[0]);
+        // The local runner's kaniko folder may be elsewhere (tests map it into a temporary root).
+        Assert.Equal("--dockerfile=/tmp/k/kanikobuild/Dockerfile.scan", KanikoArguments.From(request, s_paths with { KanikoDirectory = "/tmp/k" })[0]);
+        KanikoRequestValidator.Validate(request);
+    }
+
+    [Fact]
+    public void A_dockerfile_outside_the_context_and_every_mount_is_refused()
+    {
+        using var elsewhere = new TempDirectory("kanikobuild-elsewhere-");
+        var error = Assert.ThrowsAny<PipelineException>(() => KanikoRequestValidator.Validate(Request with { Dockerfile = elsewhere.Combine("Dockerfile") }));
+        Assert.Contains("outside the context directory", error.Message);
+    }
+
     [Theory]
     [InlineData("tar://context.tar.gz")]
     [InlineData("git://github.com/acme/app.git#refs/heads/main")]
