@@ -33,11 +33,7 @@ public static class ReleaseBuildCommand
         }
         var scanned = await File.ReadAllLinesAsync(scannedFile, ct).ConfigureAwait(false);
         var reference = ImageReference.Parse(settings.Destinations[0]).WithDigest(pushed.Digest);
-        using var client = new RegistryClient(reference.RegistrySpec, new RegistryClientOptions
-        {
-            Credential = inputs.Logins.For(reference.Registry),
-            InsecureRegistries = settings.InsecureRegistries.ToList(),
-        });
+        using var client = inputs.Logins.ClientFor(reference.RegistrySpec);
         var manifest = await client.GetImageManifestAsync(reference, ct: ct).ConfigureAwait(false);
         using var config = await client.OpenBlobAsync(reference.Repository, manifest.Config!.Digest, ct).ConfigureAwait(false);
         using var buffer = new MemoryStream();

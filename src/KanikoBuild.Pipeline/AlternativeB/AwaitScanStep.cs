@@ -43,12 +43,7 @@ public static class AwaitScanStep
         try
         {
             var registry = RegistrySpec.Parse(settings.DevRegistry, "--dev-registry");
-            using var client = new RegistryClient(registry, new RegistryClientOptions
-            {
-                Credential = new Registries.RegistryLogins(settings).For(registry.Host),
-                InsecureRegistries = settings.InsecureRegistries.ToList(),
-                MaxRetries = 1,
-            });
+            using var client = new Registries.RegistryLogins(settings).ClientFor(registry, o => o with { MaxRetries = 1 });
             return await client.GetConfigDigestAsync(new ImageReference(registry.Host, registry.Repository(settings.Image ?? string.Empty), digest: digest), ct: ct).ConfigureAwait(false);
         }
         catch (PipelineException e)

@@ -1,5 +1,6 @@
 using KanikoBuild.Pipeline.Building;
 using KanikoBuild.Pipeline.State;
+using KanikoBuild.Prisma.Parameters;
 using KanikoBuild.Registry;
 
 namespace KanikoBuild.Pipeline.AlternativeB;
@@ -23,11 +24,9 @@ public static class PushDevCommand
     /// <summary><c>dev-registry[/prefix]/image:tag</c>.</summary>
     public static string DevReference(PipelineSettings settings)
     {
-        var registry = RegistrySpec.Parse(Require(settings.DevRegistry, "--dev-registry", "the dev registry, host[:port][/prefix]"), "--dev-registry");
-        var repository = registry.Repository(Require(settings.Image, "--image", "the image repository, e.g. team/app"));
-        return $"{registry.Host}/{repository}:{Require(settings.Tag, "--tag", "the image tag")}";
+        var registry = RegistrySpec.Parse(ScanParameters.Require(settings.DevRegistry, "--dev-registry", "the dev registry, host[:port][/prefix]"), "--dev-registry");
+        var repository = registry.Repository(ScanParameters.Require(settings.Image, "--image", "the image repository, e.g. team/app"));
+        return $"{registry.Host}/{repository}:{ScanParameters.Require(settings.Tag, "--tag", "the image tag")}";
     }
 
-    static string Require(string? value, string parameter, string what) =>
-        string.IsNullOrWhiteSpace(value) ? throw new PipelineException($"{parameter} is missing: {what}.") : value;
 }

@@ -1,5 +1,6 @@
 using KanikoBuild.Dockerfiles;
 using KanikoBuild.Pipeline.State;
+using KanikoBuild.Registry;
 using Serilog;
 
 namespace KanikoBuild.Pipeline.Building;
@@ -24,7 +25,8 @@ public static class PushBuild
         var digest = result.Digest
             ?? throw new PipelineException("kaniko pushed the image but wrote no digest; check the executor's output above.");
         Log.Information("Pushed {Destinations} as {Digest}", string.Join(", ", destinations), digest);
-        return new PushedImage(StripTag(destinations[0]), digest, time.GetUtcNow());
+        var pushed = ImageReference.Parse(destinations[0]);
+        return new PushedImage($"{pushed.Registry}/{pushed.Repository}", digest, time.GetUtcNow());
     }
 
     /// <summary>The stage the scan build scanned, as a <c>--target</c>: none for the last stage.</summary>
@@ -41,13 +43,4 @@ public static class PushBuild
             : throw new PipelineException($"--stage {inputs.Settings.Stage} names an unnamed stage that is not the last; kaniko can only target a stage by name: add 'AS <name>' to its FROM.");
     }
 
-    static string StripTag(string reference)
-    {
-        var at = reference.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0)
-            reference = reference[..at];
-        var slash = reference.LastIndexOf('/');
-        var colon = reference.LastIndexOf(':');
-        return colon > slash ? reference[..colon] : reference;
-    }
 }

@@ -121,13 +121,7 @@ public static class DoctorCommand
             var registry = RegistrySpec.Parse(value);
             try
             {
-                using var client = new RegistryClient(registry, new RegistryClientOptions
-                {
-                    Credential = logins.For(registry.Host),
-                    InsecureRegistries = settings.InsecureRegistries.ToList(),
-                    MaxRetries = 0,
-                    RequestTimeout = TimeSpan.FromSeconds(10),
-                });
+                using var client = logins.ClientFor(registry, o => o with { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(10) });
                 await client.PingAsync(ct).ConfigureAwait(false);
                 checks.Add(new DoctorCheck(name, DoctorStatus.Ok, $"{registry.Host} answers /v2/"));
             }

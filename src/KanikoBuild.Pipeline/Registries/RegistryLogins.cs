@@ -11,9 +11,11 @@ namespace KanikoBuild.Pipeline.Registries;
 public sealed class RegistryLogins
 {
     readonly List<(string Host, string User, string Password)> _logins = [];
+    readonly IReadOnlyList<string> _insecureRegistries;
 
     public RegistryLogins(PipelineSettings settings)
     {
+        _insecureRegistries = settings.InsecureRegistries;
         Add(settings.DevRegistry, settings.DevRegistryUser, settings.DevRegistryPassword);
         Add(settings.ProdRegistry, settings.ProdRegistryUser, settings.ProdRegistryPassword);
     }
@@ -30,6 +32,13 @@ public sealed class RegistryLogins
 
     /// <summary>The logins to write into the executor's config.json.</summary>
     public IReadOnlyList<KanikoCredential> ForKaniko() => _logins.Select(l => new KanikoCredential(l.Host, l.User, l.Password)).ToList();
+
+    /// <summary>The pipeline's own registry client for <paramref name="registry"/>: its login and the plain-HTTP list.</summary>
+    public RegistryClient ClientFor(RegistrySpec registry, Func<RegistryClientOptions, RegistryClientOptions>? tune = null)
+    {
+        var options = new RegistryClientOptions { Credential = For(registry.Host), InsecureRegistries = _insecureRegistries.ToList() };
+        return new RegistryClient(registry, tune?.Invoke(options) ?? options);
+    }
 
     /// <summary>The login for one registry host, for the pipeline's own registry client.</summary>
     public RegistryCredential? For(string host) =>

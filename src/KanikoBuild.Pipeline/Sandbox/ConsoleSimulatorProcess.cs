@@ -64,25 +64,8 @@ public sealed class ConsoleSimulatorProcess : IAsyncDisposable
         }
     }
 
-    async Task WaitUntilReadyAsync(CancellationToken ct)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-                throw new PipelineException($"The Console simulator exited with code {_process.ExitCode}; its output is in the log above.");
-            try
-            {
-                using var response = await http.GetAsync(new Uri(ConsoleUrl, "api/v1/version"), ct).ConfigureAwait(false);
-                return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
-            await Task.Delay(100, ct).ConfigureAwait(false);
-        }
-        throw new PipelineException($"The Console simulator did not answer on {ConsoleUrl} within 60 s.");
-    }
+    Task WaitUntilReadyAsync(CancellationToken ct) =>
+        Readiness.WaitAsync(new Uri(ConsoleUrl, "api/v1/version"), _process, "The Console simulator", TimeSpan.FromSeconds(60), ct);
 
     public ValueTask DisposeAsync()
     {

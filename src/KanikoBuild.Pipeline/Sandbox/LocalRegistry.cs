@@ -91,25 +91,8 @@ public sealed class LocalRegistry : IAsyncDisposable
         await WaitUntilReadyAsync(ct).ConfigureAwait(false);
     }
 
-    async Task WaitUntilReadyAsync(CancellationToken ct)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-                throw new PipelineException($"docker-registry exited with code {_process.ExitCode} on port {Port}.");
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseUri, "v2/"), ct).ConfigureAwait(false);
-                return; // 200, or 401 when auth is configured: either way it answers.
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
-            await Task.Delay(50, ct).ConfigureAwait(false);
-        }
-        throw new PipelineException($"docker-registry did not answer on {Host} within 20 s.");
-    }
+    Task WaitUntilReadyAsync(CancellationToken ct) =>
+        Readiness.WaitAsync(new Uri(BaseUri, "v2/"), _process, $"docker-registry on port {Port}", TimeSpan.FromSeconds(20), ct);
 
     /// <summary>Stops the process (an outage); the storage folder stays until dispose or <see cref="RestartAsync"/>.</summary>
     public void Kill()

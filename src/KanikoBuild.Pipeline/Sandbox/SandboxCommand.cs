@@ -163,8 +163,8 @@ public static class SandboxCommand
             Log.Information("Sandbox: pulling the kaniko executor {Image}", image);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromMinutes(3));
-            var (repository, tag) = SplitTag(image);
-            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(), timeout.Token).ConfigureAwait(false);
+            var reference = ImageReference.Parse(image);
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = $"{reference.Registry}/{reference.Repository}", Tag = reference.Digest ?? reference.Tag ?? "latest" }, null, new Progress<JSONMessage>(), timeout.Token).ConfigureAwait(false);
             await docker.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
             return image;
         }
@@ -174,15 +174,5 @@ public static class SandboxCommand
                 image, e.Message.Split('\n')[0]);
             return await StandIns.EnsureKanikoImageAsync(docker, root, StandIns.KanikoRepository, ct).ConfigureAwait(false);
         }
-    }
-
-    static (string Repository, string Tag) SplitTag(string image)
-    {
-        var at = image.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0)
-            return (image[..at].Split(':')[0], image[(at + 1)..]);
-        var slash = image.LastIndexOf('/');
-        var colon = image.LastIndexOf(':');
-        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 }
