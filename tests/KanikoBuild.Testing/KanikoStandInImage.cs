@@ -15,7 +15,10 @@ public static class KanikoStandInImage
 
     static readonly SemaphoreSlim s_gate = new(1, 1);
 
-    /// <summary>Makes sure <see cref="Name"/> holds the current stand-in build and returns the name.</summary>
+    /// <summary>
+    /// Makes sure the current stand-in build is imported and returns its pinned name (<c>:&lt;binary hash&gt;</c>), not
+    /// <see cref="Name"/>: checkouts with different stand-in sources share one engine, and <c>:latest</c> moves between them.
+    /// </summary>
     public static async Task<string> EnsureAsync(CancellationToken ct = default)
     {
         await DockerEngine.RequireAsync();
@@ -25,8 +28,7 @@ public static class KanikoStandInImage
         try
         {
             using var docker = DockerEngine.CreateClient();
-            await KanikoBuild.Pipeline.Sandbox.StandIns.EnsureKanikoImageAsync(docker, RepositoryRoot.Path, Repository, ct);
-            return Name;
+            return await KanikoBuild.Pipeline.Sandbox.StandIns.EnsureKanikoImageAsync(docker, RepositoryRoot.Path, Repository, ct);
         }
         finally
         {
