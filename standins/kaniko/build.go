@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -16,28 +17,35 @@ type builder struct {
 	registry   *registryClient
 	ign        *ignoreList
 	contextDir string
-	dockerfile *dockerfile
-	ignore     *dockerignore
-	buildArgs  map[string]string
-	metaArgs   map[string]string
-	secrets    map[string]secretValue
-	results    map[int]*image
-	finalKeys  map[int]string
-	savedDirs  map[int]string
-	images     map[string]*image
-	imageDirs  map[string]string
-	created    time.Time
+	// dockerfilePath is the Dockerfile as found (the copy under the kaniko dir is kaniko's safety copy).
+	dockerfilePath string
+	dockerfile     *dockerfile
+	ignore         *dockerignore
+	buildArgs      map[string]string
+	metaArgs       map[string]string
+	secrets        map[string]secretValue
+	results        map[int]*image
+	finalKeys      map[int]string
+	savedDirs      map[int]string
+	images         map[string]*image
+	imageDirs      map[string]string
+	created        time.Time
 }
 
-// execute is one executor run: prepare, probe push permissions, build every needed stage, then push.
-func execute(o *options) error {
-	b := &builder{opts: o, registry: newRegistryClient(o), buildArgs: map[string]string{}, results: map[int]*image{},
+func newBuilder(o *options) *builder {
+	return &builder{opts: o, registry: newRegistryClient(o), buildArgs: map[string]string{}, results: map[int]*image{},
 		finalKeys: map[int]string{}, savedDirs: map[int]string{}, images: map[string]*image{}, imageDirs: map[string]string{},
 		created: time.Now().UTC()}
-	if err := b.prepare(); err != nil {
+}
+
+// execute is root.go's Run: probe push permissions, build every needed stage, then push.
+func (b *builder) execute() error {
+	o := b.opts
+	if err := b.load(); err != nil {
 		return err
 	}
-	if !o.skipPushPermissionCheck {
+	// kaniko probes only when it pushes, or when a cache repo is named (CheckPushPermissions).
+	if !o.noPush || o.cacheRepo != "" {
 		if err := b.checkPushPermissions(); err != nil {
 			return err
 		}
@@ -57,8 +65,10 @@ func execute(o *options) error {
 	return nil
 }
 
-// prepare resolves the context and the Dockerfile, reads secrets and build args (root.go's PreRun).
-func (b *builder) prepare() error {
+// resolve is the part of root.go's PersistentPreRunE that touches files: the context, then the Dockerfile, which
+// kaniko copies to <kaniko-dir>/Dockerfile keeping its owner, so that a .dockerignore cannot hide it. As a
+// non-root executor that chown fails (kaniko.md §7), and the build stops before anything else happens.
+func (b *builder) resolve() error {
 	o := b.opts
 	ctx := o.context
 	switch {
@@ -90,24 +100,52 @@ func (b *builder) prepare() error {
 		}
 		dfPath = candidate
 	}
-	dfPath, _ = filepath.Abs(dfPath)
-	text, err := os.ReadFile(dfPath)
+	b.dockerfilePath, _ = filepath.Abs(dfPath)
+	if err := copyKeepingOwner(b.dockerfilePath, filepath.Join(o.kanikoDir, "Dockerfile")); err != nil {
+		return fmt.Errorf("error resolving dockerfile path: copying dockerfile: %w", err)
+	}
+	return nil
+}
+
+// copyKeepingOwner is kaniko's CopyFile without a chown flag: the copy gets the source's mode, uid and gid.
+func copyKeepingOwner(src, dst string) error {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(dst, data, fi.Mode().Perm()); err != nil {
+		return err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	return os.Chown(dst, int(st.Uid), int(st.Gid))
+}
+
+// load reads the Dockerfile, the .dockerignore, secrets and build args (DoBuild's start).
+func (b *builder) load() error {
+	o := b.opts
+	text, err := os.ReadFile(b.dockerfilePath)
 	if err != nil {
 		return fmt.Errorf("error resolving dockerfile path: %w", err)
-	}
-	// Like kaniko, keep a copy under the kaniko dir so wiping the root between stages cannot lose it.
-	if err := os.MkdirAll(o.kanikoDir, 0o777); err == nil {
-		_ = os.WriteFile(filepath.Join(o.kanikoDir, "Dockerfile"), text, 0o644)
 	}
 	b.dockerfile, err = parseDockerfile(string(text))
 	if err != nil {
 		return fmt.Errorf("error building image: parsing dockerfile: %w", err)
 	}
-	b.ignore, err = loadDockerignore(dfPath, abs)
+	b.ignore, err = loadDockerignore(b.dockerfilePath, b.contextDir)
 	if err != nil {
 		return err
 	}
-	b.ign = newIgnoreList(o, abs)
+	b.ign = newIgnoreList(o, b.contextDir)
 	for _, a := range o.buildArgs {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
@@ -144,18 +182,21 @@ var builtinArgs = map[string]string{"TARGETPLATFORM": "linux/amd64", "TARGETOS":
 	"BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": ""}
 
 func (b *builder) checkPushPermissions() error {
-	var refs []string
-	if !b.opts.noPush {
-		refs = append(refs, b.opts.destinations...)
-	}
-	if b.opts.cache && b.opts.cacheRepo != "" && !b.opts.noPushCache {
-		refs = append(refs, b.opts.cacheRepo)
+	// kaniko's CheckPushPermissions: the destinations when pushing; with --no-push the cache repo instead, unless
+	// --no-push-cache (or --skip-push-permission-check) leaves nothing to probe.
+	o := b.opts
+	refs := o.destinations
+	switch {
+	case o.skipPushPermissionCheck, o.noPush && o.noPushCache:
+		refs = nil
+	case o.noPush:
+		refs = []string{o.cacheRepo}
 	}
 	checked := map[string]bool{}
 	for _, r := range refs {
 		ref, err := parseReference(r)
 		if err != nil {
-			return fmt.Errorf("error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: %w", err)
+			return fmt.Errorf("error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: getting tag for destination: %w", err)
 		}
 		if checked[ref.repoName()] {
 			continue

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,13 +28,19 @@ func (st *stageState) execute(inst instruction) error {
 			dir = filepath.Join(st.workdir(), dir)
 		}
 		cfg.WorkingDir = filepath.Clean(dir)
+		// kaniko's WorkdirCommand creates a missing directory owned by the configured user, resolved like
+		// COPY --chown (a user without a group gets gid = uid), without reading any supplementary groups.
 		uid, gid := 0, 0
-		if cfg.User != "" {
-			u, err := resolveUser(cfg.User)
+		if _, statErr := os.Stat(cfg.WorkingDir); os.IsNotExist(statErr) && cfg.User != "" {
+			spec, err := lx.word(cfg.User)
 			if err != nil {
 				return err
 			}
-			uid, gid = int(u.uid), int(u.gid)
+			u, g, err := idsFromString(spec)
+			if err != nil {
+				return fmt.Errorf("identifying uid and gid for user %s: %w", cfg.User, err)
+			}
+			uid, gid = int(u), int(g)
 		}
 		created, err := ensureDir(cfg.WorkingDir, uid, gid)
 		if err != nil {
@@ -88,9 +95,20 @@ func (st *stageState) execute(inst instruction) error {
 	case "maintainer":
 		st.img.config.Author = inst.rest
 	case "user":
-		u, err := lx.word(inst.rest)
+		// kaniko's UserCommand: the text is split at ':' before anything is expanded, each part is expanded on
+		// its own, and the group is kept only when one was written. A part may expand to nothing: USER ""
+		// leaves no user configured, so a later RUN does no user lookup at all (run.go).
+		parts := strings.Split(strings.TrimSpace(inst.rest), ":")
+		u, err := lx.word(parts[0])
 		if err != nil {
-			return err
+			return fmt.Errorf("resolving user %s: %w", parts[0], err)
+		}
+		if len(parts) > 1 {
+			g, err := lx.word(parts[1])
+			if err != nil {
+				return fmt.Errorf("resolving group %s: %w", parts[1], err)
+			}
+			u += ":" + g
 		}
 		cfg.User = u
 	case "expose":

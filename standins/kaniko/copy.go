@@ -93,11 +93,12 @@ func (st *stageState) copy(inst instruction) error {
 		opts.useIgnore = true
 	}
 	if chown != "" {
-		uid, gid, err := chownSpec(chown)
+		// kaniko's GetUserGroup: a name or id from the stage's passwd file, a group only when written (else gid = uid).
+		uid, gid, err := idsFromString(chown)
 		if err != nil {
-			return fmt.Errorf("COPY --chown=%s: %w", chown, err)
+			return fmt.Errorf("getting user group from chown: %w", err)
 		}
-		opts.uid, opts.gid = uid, gid
+		opts.uid, opts.gid = int(uid), int(gid)
 	}
 	if chmod != "" {
 		n, err := strconv.ParseUint(chmod, 8, 32)

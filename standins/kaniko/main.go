@@ -32,19 +32,28 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if !o.force && !inContainer() {
-		fmt.Fprintln(os.Stderr, "kaniko should only be run inside of a container, run with the --force flag if you are sure you want to continue")
-		return 1
-	}
 	if err := guardLayout(o); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if err := o.validate(); err != nil {
-		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+	// root.go's PersistentPreRunE: flag checks, then the context and the Dockerfile. Cobra prints what it returns
+	// as "Error: …" followed by the usage, and main exits 1.
+	var b *builder
+	err = o.validate()
+	if err == nil {
+		b = newBuilder(o)
+		err = b.resolve()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n%s\n", err, usage())
 		return 1
 	}
-	return exitCode(execute(o))
+	// Run: the container check comes after all of that in kaniko.
+	if !o.force && !inContainer() {
+		fmt.Fprintln(os.Stderr, "kaniko should only be run inside of a container, run with the --force flag if you are sure you want to continue")
+		return 1
+	}
+	return exitCode(b.execute())
 }
 
 // guardLayout is the stand-in's own safety net, stricter than kaniko: it unpacks images into "/" and wipes

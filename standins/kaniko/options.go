@@ -267,10 +267,15 @@ func (o *options) validate() error {
 		return fmt.Errorf("you must provide --destination, or use --no-push")
 	}
 	if o.cache && o.noPush && o.cacheRepo == "" {
-		return fmt.Errorf("if using cache with --no-push, specify cache repo with --cache-repo")
+		return fmt.Errorf("cache flags invalid: if using cache with --no-push, specify cache repo with --cache-repo")
 	}
-	if (o.imageNameDigestFile != "" || o.imageNameTagDigestFile != "") && len(o.destinations) == 0 {
-		return fmt.Errorf("you must provide --destination if setting ImageNameDigestFile or ImageNameTagDigestFile")
+	// Without --destination, --no-push is enough, also with --tar-path: v1.24 then names the tarball's image
+	// docker.io/unset-repo/unset-image-name (push.go DummyDestination). Only the name files need a destination.
+	if len(o.destinations) == 0 && o.imageNameDigestFile != "" {
+		return fmt.Errorf("you must provide --destination if setting ImageNameDigestFile")
+	}
+	if len(o.destinations) == 0 && o.imageNameTagDigestFile != "" {
+		return fmt.Errorf("you must provide --destination if setting ImageNameTagDigestFile")
 	}
 	switch o.snapshotMode {
 	case "full", "redo", "time":

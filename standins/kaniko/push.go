@@ -60,17 +60,8 @@ func (b *builder) doPush(img *image) error {
 		}
 	}
 	if b.opts.tarPath != "" {
-		var tags []string
-		for i, ref := range refs {
-			if ref.tag != "" {
-				tags = append(tags, strings.TrimSuffix(b.opts.destinations[i], "@"+ref.digest))
-			}
-		}
-		if len(refs) == 0 {
-			tags = []string{"unset-repo/unset-image-name:latest"}
-		}
-		if err := b.writeTarball(img, b.opts.tarPath, tags); err != nil {
-			return fmt.Errorf("writing tarball: %w", err)
+		if err := b.writeTarball(img, b.opts.tarPath, repoTags(b.opts.destinations)); err != nil {
+			return fmt.Errorf("writing tarball to file failed: %w", err)
 		}
 	}
 	if b.opts.noPush {
@@ -159,7 +150,39 @@ func (b *builder) pushImage(img *image, ref reference) (string, error) {
 	return sha256Digest(data), nil
 }
 
-// writeTarball writes a docker-save tarball (manifest.json, config, gzip layers), like ggcr's tarball package.
+// dummyDestination is what kaniko v1.24 names the image of a --no-push --tar-path build without --destination.
+const dummyDestination = "docker.io/unset-repo/unset-image-name"
+
+// tarballDescriptor is one entry of manifest.json, with go-containerregistry's field order.
+type tarballDescriptor struct {
+	Config   string
+	RepoTags []string
+	Layers   []string
+}
+
+// repoTags are the RepoTags go-containerregistry writes for kaniko: each destination as it was given (with
+// ":latest" added when it has no tag), once each; the dummy destination when there is none.
+func repoTags(destinations []string) []string {
+	if len(destinations) == 0 {
+		destinations = []string{dummyDestination}
+	}
+	var tags []string
+	seen := map[string]bool{}
+	for _, d := range destinations {
+		if ref, err := parseReference(d); err == nil && ref.tag == "latest" && !strings.HasSuffix(d, ":latest") {
+			d += ":latest"
+		}
+		if !seen[d] {
+			seen[d] = true
+			tags = append(tags, d)
+		}
+	}
+	return tags
+}
+
+// writeTarball writes a docker-save tarball like go-containerregistry's tarball.MultiWriteToFile, which kaniko
+// uses: the config blob named "sha256:<hex>", each compressed layer blob named "<hex>.tar.gz" after its digest
+// (each once), then manifest.json; plain 0644 files, no directories.
 func (b *builder) writeTarball(img *image, path string, tags []string) error {
 	_, cfg, _, err := img.manifestAndConfig()
 	if err != nil {
@@ -204,7 +227,7 @@ func (b *builder) writeTarball(img *image, path string, tags []string) error {
 	if layers == nil {
 		layers = []string{}
 	}
-	m, _ := json.Marshal([]map[string]interface{}{{"Config": cfgName, "RepoTags": tags, "Layers": layers}})
+	m, _ := json.Marshal([]tarballDescriptor{{Config: cfgName, RepoTags: tags, Layers: layers}})
 	if err := add("manifest.json", int64(len(m)), bytes.NewReader(m)); err != nil {
 		return err
 	}

@@ -47,6 +47,10 @@ func parseReference(s string) (reference, error) {
 	if r.registry == dockerHub && !strings.Contains(r.repository, "/") {
 		r.repository = "library/" + r.repository
 	}
+	// go-containerregistry's name check, which kaniko's destinations go through.
+	if n := len([]rune(r.repository)); n < 2 || n > 255 {
+		return r, fmt.Errorf("repository must be between 2 and 255 characters in length: %s", r.repository)
+	}
 	if !repoPattern.MatchString(r.repository) {
 		return r, fmt.Errorf("could not parse reference: %s", s)
 	}

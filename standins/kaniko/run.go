@@ -106,31 +106,47 @@ func (st *stageState) run(inst instruction) error {
 	if err != nil {
 		return err
 	}
-	env := st.runEnv()
-	var cred *syscall.Credential
-	home := "/root"
-	if u := st.img.config.Config.User; u != "" {
-		usr, err := resolveUser(u)
-		if err != nil {
-			return err
-		}
-		cred = &syscall.Credential{Uid: usr.uid, Gid: usr.gid, Groups: usr.groups}
-		home = usr.home
+	if err := st.runCommand(argv, mounts); err != nil {
+		return fmt.Errorf("failed to execute command: %w", err)
 	}
-	if !hasEnv(env, "HOME") {
-		env = append(env, "HOME="+home)
+	if st.b.opts.singleSnapshot {
+		st.history(inst.original, true)
+		return nil
+	}
+	return st.snapshot(inst.original, cacheable)
+}
+
+// runCommand is kaniko's runCommandInExec: the process runs as the configured user only when the user part of
+// the image's USER (expanded once more) is not empty, and then its credentials are looked up the kaniko way
+// (users.go), which fails without the stage's /etc/group for root and for every user with a primary gid.
+func (st *stageState) runCommand(argv []string, mounts []secretMount) error {
+	infof("Cmd: %s", argv[0])
+	infof("Args: %v", argv[1:])
+	env := st.runEnv()
+	userPart := strings.Split(st.img.config.Config.User, ":")[0]
+	userStr, err := st.lexer().word(userPart)
+	if err != nil {
+		return fmt.Errorf("resolving user %s: %w", userPart, err)
+	}
+	var cred *syscall.Credential
+	if userStr != "" {
+		if cred, err = syscallCredentials(userStr); err != nil {
+			return fmt.Errorf("credentials: %w", err)
+		}
+	}
+	if env, err = defaultHome(userStr, env); err != nil {
+		return fmt.Errorf("adding default HOME variable: %w", err)
 	}
 	cleanup, err := st.mountSecrets(mounts, &env)
 	defer cleanup()
 	if err != nil {
 		return err
 	}
+	// kaniko runs in the working directory only when it exists, else where the executor is: "/".
 	dir := st.workdir()
-	if _, err := ensureDir(dir, 0, 0); err != nil {
-		return err
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		dir = "/"
 	}
-	infof("Cmd: %s", argv[0])
-	infof("Args: %v", argv[1:])
 	infof("Running: %v", argv)
 	path, err := lookPath(argv[0], env)
 	if err != nil {
@@ -148,14 +164,10 @@ func (st *stageState) run(inst instruction) error {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	}
 	if werr != nil {
-		return fmt.Errorf("failed to execute command: waiting for process to exit: %w", werr)
+		return fmt.Errorf("waiting for process to exit: %w", werr)
 	}
 	cleanup()
-	if st.b.opts.singleSnapshot {
-		st.history(inst.original, true)
-		return nil
-	}
-	return st.snapshot(inst.original, cacheable)
+	return nil
 }
 
 func (st *stageState) runArgv(inst instruction) ([]string, error) {

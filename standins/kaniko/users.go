@@ -1,120 +1,172 @@
 package main
 
+// Users and groups the way kaniko v1.24 resolves them (pkg/util/command_util.go, syscall_credentials.go,
+// groupids_fallback.go; unchanged in the osscontainertools fork). kaniko is built with CGO_ENABLED=0, so Go's
+// os/user reads the build root's /etc/passwd and /etc/group itself, and so does the stand-in: it uses the same
+// package. One consequence matters a lot (README "Users and RUN credentials"): os/user answers the executor's own
+// uid from the process identity ($USER, $HOME and the process gid) when the passwd file does not name it, so
+// uid 0 always comes back with gid "0", and a RUN after any USER that means root then needs /etc/group.
+
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
+	"os/user"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
-type user struct {
-	uid, gid uint32
-	groups   []uint32
-	home     string
+// groupFile is where the cgo-free group lookup of kaniko reads supplementary groups: the build root's file.
+const groupFile = "/etc/group"
+
+// lookupUser is kaniko's LookupUser: a user name, else a uid, from the build root's passwd file (or the
+// process identity for the executor's own uid); a number nobody claims is still a uid, with home "/" and no gid.
+func lookupUser(name string) (*user.User, error) {
+	u, err := user.Lookup(name)
+	if err == nil {
+		return u, nil
+	}
+	var unknown user.UnknownUserError
+	if !errors.As(err, &unknown) && !os.IsNotExist(err) {
+		return nil, err
+	}
+	if u, err := user.LookupId(name); err == nil {
+		return u, nil
+	}
+	uid, perr := strconv.ParseUint(name, 10, 32)
+	if perr != nil {
+		return nil, fmt.Errorf("user %v is not a uid and does not exist on the system", name)
+	}
+	return &user.User{Uid: strconv.FormatUint(uid, 10), HomeDir: "/"}, nil
 }
 
-// resolveUser turns "user[:group]" (names or ids) into ids using the stage's /etc/passwd and /etc/group.
-func resolveUser(spec string) (*user, error) {
-	name, group, hasGroup := strings.Cut(spec, ":")
-	u := &user{home: "/"}
-	passwd := readColonFile("/etc/passwd")
-	found := false
-	if id, err := strconv.ParseUint(name, 10, 32); err == nil {
-		u.uid = uint32(id)
-		for _, f := range passwd {
-			if len(f) >= 6 && f[2] == name {
-				g, _ := strconv.ParseUint(f[3], 10, 32)
-				u.gid, u.home, name, found = uint32(g), f[5], f[0], true
-				break
-			}
-		}
-	} else {
-		for _, f := range passwd {
-			if len(f) >= 6 && f[0] == name {
-				id, _ := strconv.ParseUint(f[2], 10, 32)
-				g, _ := strconv.ParseUint(f[3], 10, 32)
-				u.uid, u.gid, u.home, found = uint32(id), uint32(g), f[5], true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("unable to find user %s: no matching entries in passwd file", name)
-		}
-	}
-	groups := readColonFile("/etc/group")
-	if hasGroup {
-		gid, err := resolveGroup(group, groups)
-		if err != nil {
-			return nil, err
-		}
-		u.gid = gid
-	} else if found {
-		for _, f := range groups {
-			if len(f) >= 4 {
-				for _, member := range strings.Split(f[3], ",") {
-					if member == name {
-						if g, err := strconv.ParseUint(f[2], 10, 32); err == nil && uint32(g) != u.gid {
-							u.groups = append(u.groups, uint32(g))
-						}
-					}
-				}
-			}
-		}
-	}
-	return u, nil
-}
-
-func resolveGroup(group string, groups [][]string) (uint32, error) {
-	if id, err := strconv.ParseUint(group, 10, 32); err == nil {
-		return uint32(id), nil
-	}
-	for _, f := range groups {
-		if len(f) >= 3 && f[0] == group {
-			id, _ := strconv.ParseUint(f[2], 10, 32)
-			return uint32(id), nil
-		}
-	}
-	return 0, fmt.Errorf("unable to find group %s: no matching entries in group file", group)
-}
-
-func readColonFile(path string) [][]string {
-	f, err := os.Open(path)
+// idsFromString is kaniko's getUIDAndGIDFromString ("user[:group]", for COPY --chown and WORKDIR): the uid of the
+// user; the gid of the group when one is given (a name in the group file, or a number), else the uid again.
+func idsFromString(spec string) (uint32, uint32, error) {
+	parts := strings.Split(spec, ":")
+	u, err := lookupUser(parts[0])
 	if err != nil {
-		return nil
+		return 0, 0, err
+	}
+	uid, err := parseID(u.Uid)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(parts) > 1 && parts[1] != "" {
+		gid, err := gidFromName(parts[1])
+		if err != nil {
+			return 0, 0, err
+		}
+		return uid, gid, nil
+	}
+	return uid, uid, nil
+}
+
+// gidFromName is kaniko's getGIDFromName: a group name from the group file, else the text as a number.
+func gidFromName(group string) (uint32, error) {
+	g, err := user.LookupGroup(group)
+	if err != nil {
+		var unknown user.UnknownGroupError
+		if errors.As(err, &unknown) {
+			return parseID(group)
+		}
+		if g, err = user.LookupGroupId(group); err != nil {
+			return parseID(group)
+		}
+	}
+	return parseID(g.Gid)
+}
+
+func parseID(s string) (uint32, error) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, err
+	}
+	return uint32(n), nil
+}
+
+// syscallCredentials is kaniko's SyscallCredentials for a RUN: it gets the user part of the configured user only
+// (run.go drops the group), resolves it twice (by name, then by the uid found), reads the group file whenever the
+// user has a primary gid, and uses that primary gid, or the uid when there is none.
+func syscallCredentials(userStr string) (*syscall.Credential, error) {
+	uid, gid, err := idsFromString(userStr)
+	if err != nil {
+		return nil, fmt.Errorf("get uid/gid: %w", err)
+	}
+	u, err := lookupUser(strconv.FormatUint(uint64(uid), 10))
+	if err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
+	infof("Util.Lookup returned: %+v", u)
+	ids, err := groupIDs(u)
+	if err != nil {
+		return nil, fmt.Errorf("group ids for user: %w", err)
+	}
+	groups := []uint32{}
+	for _, id := range ids {
+		n, err := strconv.ParseUint(id, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("parseuint: %w", err)
+		}
+		groups = append(groups, uint32(n))
+	}
+	if !strings.Contains(userStr, ":") && u.Gid != "" {
+		gid, _ = parseID(u.Gid)
+	}
+	return &syscall.Credential{Uid: uid, Gid: gid, Groups: groups}, nil
+}
+
+// groupIDs is kaniko's cgo-free groupIDs: nothing for a user without a gid; otherwise the primary gid and every
+// group of the group file that lists the user's name, and an error when the build root has no group file.
+func groupIDs(u *user.User) ([]string, error) {
+	infof("Performing slow lookup of group ids for %s", u.Username)
+	if u.Gid == "" {
+		return nil, nil
+	}
+	f, err := os.Open(groupFile)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
 	}
 	defer f.Close()
-	var out [][]string
+	ids := []string{u.Gid}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		out = append(out, strings.Split(line, ":"))
+		// name:password:gid:members. kaniko indexes the fields without checking how many there are (a short
+		// line makes it panic); the stand-in skips such a line instead.
+		fields := strings.SplitN(line, ":", 4)
+		if len(fields) < 4 {
+			continue
+		}
+		if _, err := strconv.Atoi(fields[2]); err != nil {
+			continue
+		}
+		for _, member := range strings.Split(fields[3], ",") {
+			if member == u.Username {
+				ids = append(ids, fields[2])
+			}
+		}
 	}
-	return out
+	return ids, nil
 }
 
-// chownSpec resolves COPY --chown=user[:group]; a numeric user without a group keeps gid = uid like Docker.
-func chownSpec(spec string) (int, int, error) {
-	name, group, hasGroup := strings.Cut(spec, ":")
-	uid, gid := -1, -1
-	if id, err := strconv.Atoi(name); err == nil {
-		uid, gid = id, id
-	} else {
-		u, err := resolveUser(name)
-		if err != nil {
-			return 0, 0, err
-		}
-		uid, gid = int(u.uid), int(u.gid)
+// defaultHome is kaniko's addDefaultHOME: a HOME from the environment wins; no user or "root" gets /root;
+// any other user the home of its passwd entry ("/" for a bare uid).
+func defaultHome(userStr string, env []string) ([]string, error) {
+	if hasEnv(env, "HOME") {
+		return env, nil
 	}
-	if hasGroup {
-		g, err := resolveGroup(group, readColonFile("/etc/group"))
-		if err != nil {
-			return 0, 0, err
-		}
-		gid = int(g)
+	if userStr == "" || userStr == "root" {
+		return append(env, "HOME=/root"), nil
 	}
-	return uid, gid, nil
+	u, err := lookupUser(userStr)
+	if err != nil {
+		return nil, fmt.Errorf("lookup user %v: %w", userStr, err)
+	}
+	return append(env, "HOME="+u.HomeDir), nil
 }

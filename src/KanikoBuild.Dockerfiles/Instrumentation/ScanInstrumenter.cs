@@ -16,6 +16,26 @@ public static partial class ScanInstrumenter
     public const string ToolsStageName = "kanikobuild-scan-tools";
     public const string ScannedStageName = "kanikobuild-scanned";
 
+    /// <summary>
+    /// The scan stage's USER: empty, not <c>0:0</c>, so that the scan runs as the builder's root without any user
+    /// lookup. Why (kaniko v1.24 and the osscontainertools fork, read in their sources):
+    /// <list type="bullet">
+    /// <item><c>pkg/commands/user.go</c> splits the USER text at ':' and expands each part; <c>""</c> expands to an
+    /// empty user part (v1.24 stores "", the fork ":0").</item>
+    /// <item><c>pkg/commands/run.go</c> expands the user part of the stored user again and only when it is not empty
+    /// calls <c>util.SyscallCredentials</c>; an empty one runs the command as the executor process, which is root
+    /// (uid 0, gid 0) in the executor image, with HOME=/root.</item>
+    /// <item>Any non-empty user that means root (<c>0</c>, <c>0:0</c>, <c>root</c>) fails where the scanned stage has no
+    /// /etc/group (every FROM scratch image): <c>pkg/util/syscall_credentials.go</c> looks the user up
+    /// (<c>pkg/util/command_util.go</c> LookupUser), Go's cgo-free os/user answers uid 0 from the process identity
+    /// with gid 0, and <c>pkg/util/groupids_fallback.go</c> then opens the stage's /etc/group: "credentials: group ids
+    /// for user: open: open /etc/group: no such file or directory" before twistcli starts.</item>
+    /// <item>The Docker builder (legacy and BuildKit) treats an empty USER as the default user, root, too.</item>
+    /// </list>
+    /// The scanned filesystem is untouched: USER only changes the config of the scan stage, never shipped.
+    /// </summary>
+    public const string ResetUser = "USER \"\"";
+
     static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [GeneratedRegex(@"^/[A-Za-z0-9._/-]+$")]
@@ -76,7 +96,7 @@ public static partial class ScanInstrumenter
         {
             appended.Append("FROM ").Append(scannedName).Append(" AS ").Append(scanStage).Append(nl);
         }
-        appended.Append("USER 0:0").Append(nl);
+        appended.Append(ResetUser).Append(nl);
         if (toolsStage is not null)
             appended.Append("COPY --from=").Append(toolsStage).Append(' ').Append(options.ToolsDirectory).Append(' ').Append(options.ToolsDirectory).Append(nl);
         var run = new[] { options.ShellPath, "-c", ScanScript(options, reportId, result) };

@@ -18,6 +18,9 @@ public static class ScanBuildCommand
     /// <summary>What ScanBuild leaves for ReleaseBuild: the scanned image's layers.</summary>
     public static string RecordDirectory(PipelineSettings settings) => Path.Combine(settings.TemporaryDirectory, "scanbuild");
 
+    /// <summary>The name the scan build's tarball gives its image (RepoTags); nothing is pushed there.</summary>
+    public const string ScanImageName = "kanikobuild/scanned-stage:scan";
+
     public static async Task<ScanBuildOutcome> RunAsync(PipelineSettings settings, CancellationToken ct, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
@@ -54,6 +57,9 @@ public static class ScanBuildCommand
         {
             Dockerfile = scanDockerfile,
             NoPush = true,
+            // Never pushed (--no-push); it names the image in the tarball. kaniko v1.24's source accepts
+            // --no-push --tar-path without one, kaniko.md §8 reports it refused: with a name both work.
+            Destinations = [ScanImageName],
             Targets = [instrumented.ScanStage],
             TarPath = tarball,
             Mounts = [new KanikoMount(tools.Root, ScanToolsFolder.PathInBuild, ReadOnly: false)],

@@ -87,7 +87,9 @@ public static class StandIns
                     Tag = tag,
                     Changes =
                     [
-                        "ENV HOME=/root", "ENV PATH=/usr/local/bin:/kaniko:/busybox", "ENV SSL_CERT_DIR=/kaniko/ssl/certs",
+                        // USER and HOME as the official image sets them: with no passwd entry, Go's os/user (kaniko's and
+                        // the stand-in's user lookup) answers the executor's own uid 0 from them, with gid 0.
+                        "ENV HOME=/root", "ENV USER=root", "ENV PATH=/usr/local/bin:/kaniko:/busybox", "ENV SSL_CERT_DIR=/kaniko/ssl/certs",
                         "ENV DOCKER_CONFIG=/kaniko/.docker/", "VOLUME /busybox", "WORKDIR /workspace", "ENTRYPOINT [\"/kaniko/executor\"]",
                     ],
                 }, stream, null, new Progress<JSONMessage>(), ct).ConfigureAwait(false);

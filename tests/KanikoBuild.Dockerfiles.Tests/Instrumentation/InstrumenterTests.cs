@@ -48,7 +48,32 @@ public class InstrumenterTests
         if (!target.OnBuildTriggers.Any())
             Assert.Same(reparsed.Stages[target.Index], scan.BaseStage);
         Assert.Equal(["USER", "RUN"], scan.Instructions.Where(i => i.Keyword is "USER" or "RUN").Select(i => i.Keyword));
-        Assert.Equal("0:0", scan.Instructions.Single(i => i.Keyword == "USER").Arguments);
+        // An empty user, not 0:0: kaniko looks no user up for the scan step (see ScanInstrumenter.ResetUser).
+        Assert.Equal("\"\"", scan.Instructions.Single(i => i.Keyword == "USER").Arguments);
+    }
+
+    [Theory]
+    [InlineData("FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n")]
+    [InlineData("FROM scratch\nCOPY app /app\nUSER 65532:65532\n")]
+    [InlineData("FROM gcr.io/distroless/static\nUSER 65532\n")]
+    [InlineData("FROM alpine\nRUN adduser -D app\nUSER app\n")]
+    [InlineData("FROM alpine\nUSER root\n")]
+    [InlineData("FROM scratch AS app\nCOPY app /app\nUSER 65532\nONBUILD COPY . /src\n")]
+    public void The_scan_stage_resets_the_user_instead_of_naming_root_and_leaves_the_scanned_stage_alone(string dockerfile)
+    {
+        var instrumented = Instrument(dockerfile);
+        var reparsed = DockerfileParser.Parse(instrumented.Text);
+        var scan = reparsed.Stages[^1];
+        var appended = instrumented.Text[instrumented.Text.IndexOf("# Added by KanikoBuild", StringComparison.Ordinal)..];
+
+        Assert.Equal(["USER \"\""], scan.Instructions.Where(i => i.Keyword == "USER").Select(i => i.ToString().TrimEnd()));
+        Assert.DoesNotContain("0:0", appended, StringComparison.Ordinal);
+        Assert.DoesNotContain("root", appended, StringComparison.Ordinal);
+        // The reset comes after everything that fills the scan stage's filesystem, right before the scan step.
+        Assert.Equal(["USER", "RUN"], scan.Instructions.TakeLast(2).Select(i => i.Keyword));
+        // What is scanned keeps its own user: the original stages are the original text.
+        var scanned = reparsed.Stages[instrumented.ScannedStageIndex];
+        Assert.Equal(DockerfileParser.Parse(dockerfile).Stages[^1].Instructions.Count, scanned.Instructions.Count);
     }
 
     [Fact]

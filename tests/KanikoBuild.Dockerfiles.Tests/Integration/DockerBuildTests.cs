@@ -16,14 +16,15 @@ public sealed class DockerBuildTests : IDisposable
 
     static string Base => BusyboxImage.Name;
 
-    async Task<(InstrumentedDockerfile Instrumented, DockerBuilder.Result Build, string Tag)> BuildAsync(string dockerfile, string? stage = null)
+    async Task<(InstrumentedDockerfile Instrumented, DockerBuilder.Result Build, string Tag)> BuildAsync(string dockerfile, string? stage = null,
+        DockerBuilder.Builder builder = DockerBuilder.Builder.Legacy)
     {
         await BusyboxImage.EnsureAsync();
         var tools = await DockerBuilder.ToolsImageAsync();
         var instrumented = ScanInstrumenter.Instrument(DockerfileParser.Parse(dockerfile), DockerBuilder.Options(_console.Address, stage, tools));
         var tag = $"kanikobuild-test/scanned:{Guid.NewGuid():N}";
         _images.Add(tag);
-        var build = await DockerBuilder.BuildAsync(instrumented.Text, instrumented.ScanStage, tag);
+        var build = await DockerBuilder.BuildAsync(instrumented.Text, instrumented.ScanStage, tag, builder);
         _containers.AddRange(build.Containers);
         return (instrumented, build, tag);
     }
@@ -163,6 +164,65 @@ public sealed class DockerBuildTests : IDisposable
         Assert.True(build.ExitCode == 0, build.Output);
         Assert.True(instrumented.SkipsOnBuildTriggers);
         Assert.Equal(["app@1.0-r0"], Assert.Single(_console.Scans).Packages);
+    }
+
+    const string Passwd = "root:x:0:0:root:/root:/sbin/nologin\\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\\napp:x:1000:1000:app:/home/app:/sbin/nologin\\n";
+    const string Group = "root:x:0:\\nnonroot:x:65532:\\napp:x:1000:\\n";
+
+    public static TheoryData<string, DockerBuilder.Builder> ShapesAndBuilders()
+    {
+        var data = new TheoryData<string, DockerBuilder.Builder>();
+        foreach (var shape in new[] { "scratch-static-binary", "no-etc-at-all", "distroless", "non-root-by-name", "non-root-by-name-without-group-file", "non-root-by-id", "onbuild" })
+        {
+            foreach (var builder in Enum.GetValues<DockerBuilder.Builder>())
+                data.Add(shape, builder);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// The shapes kaniko refused a RUN after USER 0:0 for (no /etc/group) and the ones it accepted, built FROM scratch
+    /// from a builder stage; the package database is 0600 and root's, so only a scan running as root finds it.
+    /// </summary>
+    static string ShapeDockerfile(string shape)
+    {
+        var etc = shape switch
+        {
+            "distroless" or "non-root-by-name" => $"&& mkdir -p /out/etc && printf '{Passwd}' > /out/etc/passwd && printf '{Group}' > /out/etc/group",
+            "non-root-by-name-without-group-file" => $"&& mkdir -p /out/etc && printf '{Passwd}' > /out/etc/passwd",
+            _ => "",
+        };
+        var user = shape switch
+        {
+            "scratch-static-binary" => "USER 65532:65532\n",
+            "distroless" => "USER 65532\n",
+            "non-root-by-name" or "non-root-by-name-without-group-file" => "USER app\n",
+            "non-root-by-id" => "USER 1000:1000\n",
+            "onbuild" => "USER 65532\nONBUILD RUN [\"/app\", \"false\"]\n",
+            _ => "",
+        };
+        return $"""
+            FROM {Base} AS files
+            RUN mkdir -p /out/lib/apk/db && printf 'P:kanikobuild-sample\nV:1.0-r0\n\n' > /out/lib/apk/db/installed \
+                && chmod 0600 /out/lib/apk/db/installed && cp /bin/busybox /out/app {etc}
+
+            FROM scratch AS app
+            COPY --from=files /out/ /
+
+            """ + user + "ENTRYPOINT [\"/app\"]\n";
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapesAndBuilders))]
+    public async Task Scratch_distroless_and_non_root_images_are_scanned_as_root_by_both_builders(string shape, DockerBuilder.Builder builder)
+    {
+        var (instrumented, build, tag) = await BuildAsync(ShapeDockerfile(shape), builder: builder);
+
+        Assert.True(build.ExitCode == 0, $"{instrumented.Text}\n{build.Output}");
+        Assert.Equal(shape == "onbuild", instrumented.SkipsOnBuildTriggers);
+        Assert.Equal(["kanikobuild-sample@1.0-r0"], Assert.Single(_console.Scans).Packages);
+        var result = JsonNode.Parse((await DockerBuilder.CopyOutOfImageAsync(tag, instrumented.ResultPathInBuild))!)!;
+        Assert.True(result["results"]![0]!["vulnerabilityScanPassed"]!.GetValue<bool>());
     }
 
     public void Dispose()

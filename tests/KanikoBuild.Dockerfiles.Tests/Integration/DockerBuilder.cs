@@ -5,8 +5,8 @@ using KanikoBuild.Testing;
 namespace KanikoBuild.Dockerfiles.Tests.Integration;
 
 /// <summary>
-/// The real Docker builder (the engine's legacy builder through Debian's client, <c>--network host</c> so that RUN
-/// steps reach a Console on 127.0.0.1). It has no /kaniko mount and no /busybox, so the scan tools come from
+/// The real Docker builder (the engine's legacy builder, or BuildKit, through Debian's client, <c>--network host</c>
+/// so that RUN steps reach a Console on 127.0.0.1). It has no /kaniko mount and no /busybox, so the scan tools come from
 /// <see cref="ToolsImageAsync"/> through the instrumentation's helper stage.
 /// </summary>
 public static partial class DockerBuilder
@@ -45,8 +45,15 @@ public static partial class DockerBuilder
         Publish = true,
     };
 
+    /// <summary>The engine's two builders, both through Debian's client: the legacy one, and BuildKit.</summary>
+    public enum Builder
+    {
+        Legacy,
+        BuildKit,
+    }
+
     /// <summary>Builds <paramref name="dockerfile"/> with a context that <c>.dockerignore</c> empties completely.</summary>
-    public static async Task<Result> BuildAsync(string dockerfile, string target, string tag)
+    public static async Task<Result> BuildAsync(string dockerfile, string target, string tag, Builder builder = Builder.Legacy)
     {
         await DockerEngine.RequireAsync();
         using var context = new TempDirectory("kanikobuild-context-");
@@ -54,9 +61,10 @@ public static partial class DockerBuilder
         context.Write("secret.txt", "must never be sent\n");
         using var files = new TempDirectory("kanikobuild-dockerfile-");
         var path = files.Write("Dockerfile.scan", dockerfile);
+        string[] progress = builder == Builder.BuildKit ? ["--progress", "plain"] : [];
         var result = await KanikoBuild.Testing.Shell.RunAsync(DockerEngine.Cli,
-            ["build", "--network", "host", "-f", path, "--target", target, "-t", tag, context.Path],
-            environment: new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = "0" });
+            ["build", .. progress, "--network", "host", "-f", path, "--target", target, "-t", tag, context.Path],
+            environment: new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = builder == Builder.BuildKit ? "1" : "0" });
         return new Result(result.ExitCode, result.StandardOutput + result.StandardError);
     }
 
@@ -72,7 +80,8 @@ public static partial class DockerBuilder
     /// <summary>Copies a file out of an image (through a created, never started container).</summary>
     public static async Task<string?> CopyOutOfImageAsync(string image, string path)
     {
-        var container = (await KanikoBuild.Testing.Shell.RunCheckedAsync(DockerEngine.Cli, ["create", image])).Trim();
+        // A command, because an image FROM scratch may have none and 'docker create' refuses that; it never runs.
+        var container = (await KanikoBuild.Testing.Shell.RunCheckedAsync(DockerEngine.Cli, ["create", image, "/kanikobuild-never-run"])).Trim();
         try
         {
             return await CopyOutAsync(container, path);

@@ -56,6 +56,8 @@ public sealed class FailureAndFlagTests(StandInFixture fixture)
     [InlineData("--no-push --context=s3://bucket/context.tar.gz", "context scheme \"s3\" (s3://bucket/context.tar.gz) is not supported by the stand-in")]
     [InlineData("--no-push --custom-platform=linux/arm64", "builds linux/amd64 only")]
     [InlineData("--no-push --secret=id=x,src=/nonexistent", "secret x: reading /nonexistent")]
+    [InlineData("--destination=127.0.0.1:5000/a", "getting tag for destination: repository must be between 2 and 255 characters in length: a")]
+    [InlineData("--no-push --image-name-tag-with-digest-file=/kaniko/tags", "you must provide --destination if setting ImageNameTagDigestFile")]
     public async Task BadInvocation_ExitsWithOne_AndSaysWhy(string arguments, string message)
     {
         using var context = new TempDirectory();
@@ -68,9 +70,30 @@ public sealed class FailureAndFlagTests(StandInFixture fixture)
     }
 
     [Fact]
+    public async Task NonRootExecutor_FailsCopyingTheDockerfile_BeforeAnythingElse()
+    {
+        using var context = new TempDirectory();
+        var dockerfile = context.Write("Dockerfile", $"FROM {fixture.BaseImage}\nRUN echo ran-$((6*7))\n");
+        // Readable for the non-root executor, so that what fails is what fails in kaniko: keeping the copy's owner.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(context.Path, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(dockerfile, (UnixFileMode)0b110_100_100);
+        }
+
+        var run = await fixture.RunAsync(context.Path, ["--no-push"], dockerOptions: ["--user", "65534"]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("Error: error resolving dockerfile path: copying dockerfile: chown /kaniko/Dockerfile: operation not permitted", run.Output);
+        Assert.DoesNotContain("ran-42", run.Output);
+    }
+
+    [Fact]
     public async Task OutsideAContainer_RefusesToRun_WithKanikosMessage()
     {
         using var context = new TempDirectory();
+        // kaniko resolves the context and the Dockerfile (PersistentPreRunE) before it checks for a container (Run).
+        context.Write("Dockerfile", "FROM scratch\n");
 
         var run = await fixture.RunAsync(context.Path, ["-c", "rm -f /.dockerenv && unset container && exec /kaniko/executor --no-push"], entrypoint: "/busybox/sh",
             dockerOptions: ["--cgroupns", "private"]);
