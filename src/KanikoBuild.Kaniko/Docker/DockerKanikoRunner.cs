@@ -94,7 +94,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         stopwatch.Stop();
         _logger.Information("kaniko: exit code {ExitCode} after {Duration}", exitCode, stopwatch.Elapsed);
         if (exitCode != 0)
-            throw KanikoFailures.FromExit(exitCode, output, $"image {_options.Image}");
+            throw KanikoFailures.FromExit(exitCode, output, $"image {_options.Image}", ExecutorNetwork.Docker(_options.NetworkMode));
         return workspace.Collect(request, exitCode, stopwatch.Elapsed);
     }
 
