@@ -102,6 +102,7 @@ internal static class BuildRunner
             }
             var executionPlan = ExecutionPlanner.Plan(targets, invoked);
             build.InvokedTargets = executionPlan.Where(t => t.Invoked).Select(t => t.Name).ToList();
+            build.SetPlan(executionPlan);
 
             if (plan)
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Prisma;
 using KanikoBuild.Prisma.Parameters;
 using Serilog;
@@ -20,6 +21,10 @@ public static class ConsoleConnection
             CaCertificatePath = string.IsNullOrWhiteSpace(settings.ConsoleCaCert) ? null : settings.ConsoleCaCert,
         }, time, Log.Logger);
     }
+
+    /// <summary>A client for the Console the preflight checked.</summary>
+    public static ComputeClient CreateClient(ConsoleOptions console, TimeProvider? time = null) =>
+        new(console.ToClientOptions(), time, Log.Logger);
 
     /// <summary>twistcli runs inside the build, so it is the Linux build for the machine's architecture, whatever the host.</summary>
     public static TwistcliPlatform BuildPlatform() =>
