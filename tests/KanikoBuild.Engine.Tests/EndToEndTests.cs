@@ -133,6 +133,17 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public void A_target_sees_the_targets_still_to_run_without_the_skipped_ones()
+    {
+        using var root = new BuildRoot();
+        ScheduleBuild.Seen.Clear();
+        var (exitCode, _) = root.Execute<ScheduleBuild>(["Third", "--skip", "First"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Second: Second,Third", "Third: Third"], ScheduleBuild.Seen);
+    }
+
+    [Fact]
     public void Unknown_target_fails_and_lists_the_targets()
     {
         using var root = new BuildRoot();

@@ -127,3 +127,13 @@ public sealed class RecapBuild : NukeBuild
         throw new PipelineException("Scan verdict for app:1: FAILED, 1 critical (limit 0)");
     });
 }
+
+/// <summary>Each target records which targets of the run are still to finish when it starts.</summary>
+public sealed class ScheduleBuild : NukeBuild
+{
+    public static ConcurrentQueue<string> Seen { get; } = new();
+
+    public Target First => _ => _.Executes(() => Seen.Enqueue($"First: {string.Join(",", ScheduledTargets)}"));
+    public Target Second => _ => _.DependsOn(First).Executes(() => Seen.Enqueue($"Second: {string.Join(",", ScheduledTargets)}"));
+    public Target Third => _ => _.DependsOn(Second).Executes(() => Seen.Enqueue($"Third: {string.Join(",", ScheduledTargets)}"));
+}

@@ -40,7 +40,9 @@ internal sealed record ConnectionFailure(ConsoleProblem Problem, string Cause, b
 
     static ConnectionFailure FromSocket(SocketException? socket, string detail) => socket?.SocketErrorCode switch
     {
-        SocketError.ConnectionRefused => new(ConsoleProblem.ConnectionRefused, $"connection refused ({detail})", false),
+        // .NET already says "Connection refused (host:port)": keep its address, not the words twice.
+        SocketError.ConnectionRefused => new(ConsoleProblem.ConnectionRefused,
+            detail.StartsWith("Connection refused", StringComparison.OrdinalIgnoreCase) ? "c" + detail[1..] : $"connection refused ({detail})", false),
         SocketError.TimedOut => new(ConsoleProblem.Timeout, $"the connection timed out ({detail})", false),
         SocketError.HostNotFound or SocketError.NoData => new(ConsoleProblem.Dns, $"the host name does not resolve ({detail})", true),
         _ => new(detail.Contains("ConnectTimeout", StringComparison.Ordinal) ? ConsoleProblem.Timeout : ConsoleProblem.Unreachable, detail, false),
