@@ -44,7 +44,16 @@ internal static class ComputeResilience
                 DelayGenerator = args =>
                 {
                     var retryAfter = RetryAfter(args.Outcome.Result, time);
-                    return ValueTask.FromResult(retryAfter is { } delay ? (TimeSpan?)(delay > maxRetryAfter ? maxRetryAfter : delay) : null);
+                    if (retryAfter is { } delay)
+                        return ValueTask.FromResult<TimeSpan?>(delay > maxRetryAfter ? maxRetryAfter : delay);
+                    // Not answered yet: the same jittered exponential back-off, cut to what is left of the window.
+                    if (reachability.RemainingWindow() is { } remaining)
+                    {
+                        var backoff = options.RetryBaseDelay * Math.Pow(2, args.AttemptNumber) * (0.75 + Random.Shared.NextDouble() * 0.5);
+                        backoff = backoff > options.RetryMaxDelay ? options.RetryMaxDelay : backoff;
+                        return ValueTask.FromResult<TimeSpan?>(backoff < remaining ? backoff : remaining);
+                    }
+                    return ValueTask.FromResult<TimeSpan?>(null);
                 },
                 OnRetry = args =>
                 {

@@ -31,7 +31,8 @@ internal sealed record ConnectionFailure(ConsoleProblem Problem, string Cause, b
                 return new ConnectionFailure(ConsoleProblem.Unreachable, $"the proxy refused the tunnel ({detail})", Permanent: false);
             case HttpRequestError.ConnectionError:
             case HttpRequestError.Unknown when socket is not null:
-                return FromSocket(socket, detail);
+                // HttpRequestException's own text carries the address ("Connection refused (host:port)").
+                return FromSocket(socket, socket?.SocketErrorCode == SocketError.ConnectionRefused ? http.Message.TrimEnd('.') : detail);
             default:
                 // The server accepted the connection and then broke the exchange: it was reached.
                 return null;

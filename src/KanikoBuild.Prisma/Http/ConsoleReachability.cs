@@ -40,6 +40,21 @@ internal sealed class ConsoleReachability(TimeProvider time, TimeSpan window)
         }
     }
 
+    /// <summary>
+    /// Before the first answer, how long until the window closes (null after an answer, or before the first
+    /// failure): the back-off is cut to it, so the last try falls inside the window rather than 30 s after it.
+    /// </summary>
+    public TimeSpan? RemainingWindow()
+    {
+        lock (_gate)
+        {
+            if (_answered || _firstFailure is not { } first)
+                return null;
+            var left = first + window - time.GetUtcNow();
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>"3 attempts over 31 s": how long the Console has been tried without an answer.</summary>
     public string Attempts()
     {
