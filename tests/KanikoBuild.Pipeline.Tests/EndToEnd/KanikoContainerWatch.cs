@@ -56,7 +56,10 @@ public sealed class KanikoContainerWatch : IAsyncDisposable
             if (watch._events.Any(e => e.Type == "image" && e.Action == "tag"))
                 break;
             if (DateTime.UtcNow > deadline || watch._monitor.IsCompleted)
+            {
+                await watch.DisposeAsync(); // removes the tag this run made
                 throw new InvalidOperationException($"The Docker engine's event stream did not report tagging {watch.Image}; cannot watch for kaniko containers.");
+            }
         }
         return watch;
     }
