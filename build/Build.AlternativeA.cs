@@ -32,11 +32,11 @@ partial class Build
     Target ScanBuild => _ => _
         .Description("A: builds the instrumented Dockerfile with kaniko --no-push, so twistcli scans the image as the last step; applies the policy.")
         .Requires(() => ConsoleUrl, () => ConsoleUser, () => ConsolePassword)
-        .Executes(ct => KanikoBuild.Pipeline.AlternativeA.ScanBuildCommand.RunAsync(Settings, ct));
+        .Executes(async ct => await KanikoBuild.Pipeline.AlternativeA.ScanBuildCommand.RunAsync(Settings, ct, checkedInputs: await CheckedInputsAsync(ct)));
 
     Target ReleaseBuild => _ => _
         .Description("A: builds the original Dockerfile with the same cache and pushes it to --destination; records the digest.")
         .DependsOn(ScanBuild)
         .Requires(() => Destination.Length > 0)
-        .Executes(ct => KanikoBuild.Pipeline.AlternativeA.ReleaseBuildCommand.RunAsync(Settings, ct));
+        .Executes(async ct => await KanikoBuild.Pipeline.AlternativeA.ReleaseBuildCommand.RunAsync(Settings, ct, await CheckedInputsAsync(ct)));
 }

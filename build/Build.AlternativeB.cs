@@ -42,11 +42,11 @@ partial class Build
         // An image pushed earlier (--image-digest) is awaited and promoted as it is, not rebuilt.
         .OnlyWhenStatic(() => string.IsNullOrEmpty(ImageDigest))
         .Requires(() => DevRegistry, () => Image, () => Tag)
-        .Executes(ct => KanikoBuild.Pipeline.AlternativeB.PushDevCommand.RunAsync(Settings, ct));
+        .Executes(async ct => await KanikoBuild.Pipeline.AlternativeB.PushDevCommand.RunAsync(Settings, ct, await CheckedInputsAsync(ct)));
 
     Target AwaitScan => _ => _
         .Description("B: triggers the registry scan and waits for the Console's result for the pushed digest; applies the policy.")
         .DependsOn(PushDev)
         .Requires(() => ConsoleUrl, () => ConsoleUser, () => ConsolePassword, () => DevRegistry, () => Image, () => Tag)
-        .Executes(ct => KanikoBuild.Pipeline.AlternativeB.AwaitScanStep.RunAsync(Settings, ct));
+        .Executes(async ct => await KanikoBuild.Pipeline.AlternativeB.AwaitScanStep.RunAsync(Settings, ct, checkedInputs: await CheckedInputsAsync(ct)));
 }

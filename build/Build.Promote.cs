@@ -32,5 +32,5 @@ partial class Build
     Target Promote => _ => _
         .Description("B: copies the scanned image by digest from the dev to the production registry, then tags it.")
         .DependsOn(AwaitScan)
-        .Executes(ct => KanikoBuild.Pipeline.AlternativeB.PromoteStep.RunAsync(Settings, ct));
+        .Executes(async ct => await KanikoBuild.Pipeline.AlternativeB.PromoteStep.RunAsync(Settings, ct, await CheckedInputsAsync(ct)));
 }

@@ -1,5 +1,6 @@
 using KanikoBuild.Engine;
 using KanikoBuild.Pipeline;
+using KanikoBuild.Pipeline.Preflight;
 
 /// <summary>
 /// KanikoBuild's target graph. Alternative A: <see cref="ScanBuild"/> → <see cref="ReleaseBuild"/>.
@@ -9,6 +10,15 @@ using KanikoBuild.Pipeline;
 partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>(x => x.ScanBuild);
+
+    CheckedInputs? _checkedInputs;
+
+    /// <summary>
+    /// Every input of this run's pipeline targets, checked by the first of them before anything is built; the
+    /// later ones reuse what it parsed (the same loaded policy for the verdict).
+    /// </summary>
+    async Task<CheckedInputs> CheckedInputsAsync(CancellationToken ct) =>
+        _checkedInputs ??= await PipelinePreflight.CheckAsync(Settings, ScheduledTargets, ct);
 
     /// <summary>Every parameter the pipeline reads, gathered in one place.</summary>
     PipelineSettings Settings => new()

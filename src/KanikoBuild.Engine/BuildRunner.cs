@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using KanikoBuild.Engine.Execution;
@@ -6,6 +7,7 @@ using KanikoBuild.Engine.Output;
 using KanikoBuild.Engine.Parameters;
 using Serilog;
 using Serilog.Core;
+using Serilog.Events;
 
 namespace KanikoBuild.Engine;
 
@@ -100,6 +102,7 @@ internal static class BuildRunner
             }
             var executionPlan = ExecutionPlanner.Plan(targets, invoked);
             build.InvokedTargets = executionPlan.Where(t => t.Invoked).Select(t => t.Name).ToList();
+            build.SetPlan(executionPlan);
 
             if (plan)
             {
@@ -192,12 +195,16 @@ internal static class BuildRunner
 
     static void WriteErrorsAndWarnings(ILogger logger, WarningCollector warnings)
     {
-        if (warnings.Events.Count == 0)
+        var entries = warnings.Entries;
+        if (entries.Count == 0)
             return;
         logger.Information(string.Empty);
         logger.Information("Repeating warnings and errors:");
-        foreach (var (level, target, message) in warnings.Events)
-            logger.Write(level, "{Prefix:l}{Message:l}", target is null ? string.Empty : target + ": ", message);
+        foreach (var entry in entries)
+        {
+            var repeated = entry.Count > 1 && entry.Level < LogEventLevel.Error ? $" ({entry.Count.ToString(CultureInfo.InvariantCulture)} times)" : string.Empty;
+            logger.Write(entry.Level, "{Prefix:l}{Message:l}{Repeated:l}", entry.Target is null ? string.Empty : entry.Target + ": ", entry.Message, repeated);
+        }
     }
 
     static T? Resolve<T>(ParameterService service, ParameterDescriptor parameter, List<string> errors)

@@ -41,6 +41,17 @@ public abstract class NukeBuild
     /// <summary>The targets named on the command line, or the default ones.</summary>
     public IReadOnlyList<string> InvokedTargets { get; internal set; } = [];
 
+    /// <summary>
+    /// The targets of this run that are still to finish: the one running now and those scheduled after it (not
+    /// the skipped ones). A target can check the inputs of everything still to come before it starts work.
+    /// </summary>
+    public IReadOnlyList<string> ScheduledTargets =>
+        _plan.Where(t => t.Status is ExecutionStatus.Scheduled or ExecutionStatus.Running).Select(t => t.Name).ToList();
+
+    IReadOnlyList<ExecutableTarget> _plan = [];
+
+    internal void SetPlan(IReadOnlyList<ExecutableTarget> plan) => _plan = plan;
+
     /// <summary>The target running now, or null between targets.</summary>
     public string? CurrentTarget => _current?.Name;
 

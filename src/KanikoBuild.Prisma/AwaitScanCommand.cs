@@ -61,8 +61,15 @@ public static class AwaitScanCommand
             CaCertificatePath = string.IsNullOrWhiteSpace(arguments.ConsoleCaCert) ? null : arguments.ConsoleCaCert,
         };
         options = tune?.Invoke(options) ?? options;
+        return await WaitAsync(request, options, ct, time, log, transport).ConfigureAwait(false);
+    }
 
-        using var client = new ComputeClient(options, time, log, transport);
-        return await new ScanWaiter(client, time, log).WaitAsync(request, ct).ConfigureAwait(false);
+    /// <summary>The same wait from values already parsed (the pipeline's preflight parses them before any build).</summary>
+    public static async Task<ScanWaitResult> WaitAsync(ScanWaitRequest request, ComputeClientOptions options, CancellationToken ct,
+        TimeProvider? time = null, ILogger? log = null, HttpMessageHandler? transport = null)
+    {
+        request.Validate();
+        using var client = new ComputeClient(options, time, log ?? Log.Logger, transport);
+        return await new ScanWaiter(client, time, log ?? Log.Logger).WaitAsync(request, ct).ConfigureAwait(false);
     }
 }

@@ -39,6 +39,7 @@ public sealed class ComputeClient : IDisposable
     readonly IComputeApi _api;
     readonly TokenSource _tokens;
     readonly ConsoleRequestBudget _budget;
+    readonly ConsoleReachability _reachability;
 
     public ComputeClient(ComputeClientOptions options, TimeProvider? time = null, ILogger? log = null, HttpMessageHandler? transport = null)
     {
@@ -49,20 +50,21 @@ public sealed class ComputeClient : IDisposable
         Endpoint = ConsoleEndpoint.Create(options.ConsoleUrl, options.ApiVersion);
 
         // A caller's transport stays the caller's to dispose.
-        transport = transport is null ? CreateTransport(options.CaCertificatePath) : new SharedTransport(transport);
+        transport = transport is null ? CreateTransport(options.CaCertificatePath, options.ConnectTimeout) : new SharedTransport(transport);
         _budget = new ConsoleRequestBudget(options.RateLimitRequests, options.RateLimitWindow, time);
-        var pipeline = ComputeResilience.Build(options, _budget, time, _log);
+        _reachability = new ConsoleReachability(time, options.ReachabilityWindow);
+        var pipeline = ComputeResilience.Build(options, _budget, _reachability, time, _log);
         var settings = new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
         // Authentication has its own chain (no bearer handler) over the same transport, pipeline and budget.
-        _authHttp = new HttpClient(new ResilienceHandler(pipeline, transport), disposeHandler: false)
+        _authHttp = new HttpClient(new ResilienceHandler(pipeline, _reachability, transport), disposeHandler: false)
         {
             BaseAddress = Endpoint.ApiBase,
             Timeout = Timeout.InfiniteTimeSpan, // Polly bounds every call, on the injected clock.
         };
-        _tokens = new TokenSource(RestService.For<IComputeApi>(_authHttp, settings), options, Endpoint, time, _log);
+        _tokens = new TokenSource(RestService.For<IComputeApi>(_authHttp, settings), options, Endpoint, _reachability, time, _log);
 
-        HttpMessageHandler chain = new ResilienceHandler(pipeline, transport);
+        HttpMessageHandler chain = new ResilienceHandler(pipeline, _reachability, transport);
         if (!string.IsNullOrEmpty(options.Project))
             chain = new ProjectHandler(options.Project, chain);
         chain = new AuthenticationHandler(_tokens, chain);
@@ -76,6 +78,9 @@ public sealed class ComputeClient : IDisposable
     public long RequestsSent => _budget.TotalGranted;
 
     public int Authentications => _tokens.Authentications;
+
+    /// <summary>Whether the Console has given any HTTP answer to this client yet.</summary>
+    public bool HasAnswered => _reachability.HasAnswered;
 
     /// <summary>A current token, e.g. for twistcli's <c>--token</c>; registered as a secret.</summary>
     public Task<string> GetTokenAsync(CancellationToken ct) => _tokens.GetAsync(rejected: null, ct);
@@ -157,7 +162,7 @@ public sealed class ComputeClient : IDisposable
 
     async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> call, string what, Permission permission, CancellationToken ct)
     {
-        var response = await CallAsync(call, Endpoint, what, ct).ConfigureAwait(false);
+        var response = await CallAsync(call, Endpoint, _reachability, what, ct).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
             return response;
         using (response)
@@ -166,9 +171,9 @@ public sealed class ComputeClient : IDisposable
             throw response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized => new ComputeApiException(
-                    $"The Console answered 401 to {what} even with a new token{detail}. {RoleHint(permission)}", 401, isTransient: false),
+                    $"The Console answered 401 to {what} even with a new token{detail}. {RoleHint(permission)}", 401, isTransient: false, ConsoleProblem.PermissionDenied),
                 HttpStatusCode.Forbidden => new ComputeApiException(
-                    $"The Console account '{_options.Username}' may not call {what} (403{detail}). {RoleHint(permission)}", 403, isTransient: false),
+                    $"The Console account '{_options.Username}' may not call {what} (403{detail}). {RoleHint(permission)}", 403, isTransient: false, ConsoleProblem.PermissionDenied),
                 HttpStatusCode.NotFound => NotFound(Endpoint, what, detail),
                 HttpStatusCode.BadRequest => new ComputeApiException(
                     $"The Console rejected {what} (400{detail}).", 400, isTransient: false),
@@ -178,7 +183,7 @@ public sealed class ComputeClient : IDisposable
     }
 
     /// <summary>Runs one Refit call; what is left after the retries becomes a <see cref="ComputeApiException"/>.</summary>
-    internal static async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call, ConsoleEndpoint endpoint, string what, CancellationToken ct)
+    internal static async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call, ConsoleEndpoint endpoint, ConsoleReachability reachability, string what, CancellationToken ct)
     {
         try
         {
@@ -194,17 +199,50 @@ public sealed class ComputeClient : IDisposable
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             if (ct.IsCancellationRequested)
                 throw new OperationCanceledException(ct);
+            if (!reachability.HasAnswered && NeverReached(cause, endpoint, reachability) is { } unreachable)
+                throw unreachable;
+            if (cause is HttpRequestException && ConnectionFailure.Classify(cause) is { Problem: ConsoleProblem.Tls } tls)
+                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} cannot be reached: {tls.Cause}. {Advice(tls.Problem)}", null, isTransient: false, tls.Problem, cause);
             if (cause is TimeoutRejectedException)
-                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not answer {what} in time ({cause.Message}).", null, isTransient: true, cause);
+                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not answer {what} in time ({cause.Message}).", null, isTransient: true, ConsoleProblem.Timeout, cause);
             if (cause is HttpRequestException or IOException or MalformedResponseException)
-                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not give a usable answer to {what}: {cause.Message}. Check that it is reachable and healthy.", null, isTransient: true, cause);
+            {
+                var problem = cause is MalformedResponseException ? ConsoleProblem.MalformedAnswer : ConnectionFailure.Classify(cause)?.Problem ?? ConsoleProblem.Unreachable;
+                throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} did not give a usable answer to {what}: {cause.Message}. Check that it is reachable and healthy.", null, isTransient: true, problem, cause);
+            }
             throw;
         }
     }
 
+    /// <summary>
+    /// A Console that has not answered once since this client started is not having an outage: the URL, the
+    /// network or the Console's state is wrong, and waiting longer will not change it. One sentence: which URL, why.
+    /// </summary>
+    static ComputeApiException? NeverReached(Exception cause, ConsoleEndpoint endpoint, ConsoleReachability reachability)
+    {
+        var failure = cause is TimeoutRejectedException
+            ? new ConnectionFailure(ConsoleProblem.Timeout, $"no answer in time ({cause.Message.TrimEnd('.')})", Permanent: false)
+            : ConnectionFailure.Classify(cause);
+        if (failure is null)
+            return null;
+        return new ComputeApiException(
+            $"The Console at {endpoint.ConsoleUrl} cannot be reached: {failure.Cause}; no answer since the start ({reachability.Attempts()}). {Advice(failure.Problem)}",
+            null, isTransient: false, failure.Problem, cause);
+    }
+
+    /// <summary>What to check for each way of not reaching the Console.</summary>
+    internal static string Advice(ConsoleProblem problem) => problem switch
+    {
+        ConsoleProblem.ConnectionRefused => "Nothing listens at that host and port: check --console-url (host and port; self-hosted Consoles use 8083) and that the Console is running.",
+        ConsoleProblem.Dns => "Check the host name in --console-url, and that this machine's DNS resolves it.",
+        ConsoleProblem.Tls => "If the Console's certificate comes from a private CA, pass that CA with --console-ca-cert; if the port serves plain HTTP, the URL must start with http://.",
+        ConsoleProblem.Timeout => "Check --console-url, and the proxy and firewall between this machine and the Console.",
+        _ => "Check --console-url, and the network, proxy and firewall between this machine and the Console.",
+    };
+
     internal static ComputeApiException NotFound(ConsoleEndpoint endpoint, string what, string detail = "") => new(
         $"The Console has no {what} at {endpoint.ApiBase} (404{detail}). Check --console-url (a SaaS Console needs its path prefix, e.g. https://host/us-3-123456789) and the API version.",
-        404, isTransient: false);
+        404, isTransient: false, ConsoleProblem.NotFound);
 
     internal static ComputeApiException Unexpected(HttpResponseMessage response, ConsoleEndpoint endpoint, string what, string detail = "")
     {
@@ -212,7 +250,7 @@ public sealed class ComputeClient : IDisposable
         var transient = ComputeResilience.IsTransient(response.StatusCode);
         return new ComputeApiException(
             $"The Console at {endpoint.ConsoleUrl} answered {status} {response.ReasonPhrase} to {what}{detail}{(transient ? " after several retries" : string.Empty)}.",
-            status, transient);
+            status, transient, transient ? ConsoleProblem.ServerError : ConsoleProblem.Other);
     }
 
     static string RoleHint(Permission permission) => permission switch
@@ -256,9 +294,10 @@ public sealed class ComputeClient : IDisposable
 
     static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
-    static SocketsHttpHandler CreateTransport(string? caCertificatePath)
+    static SocketsHttpHandler CreateTransport(string? caCertificatePath, TimeSpan connectTimeout)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        // A bounded connect: a firewall that drops packets must not hold each attempt for the whole attempt timeout.
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = connectTimeout };
         if (string.IsNullOrEmpty(caCertificatePath))
             return handler;
         if (!File.Exists(caCertificatePath))

@@ -25,6 +25,16 @@ public sealed record ComputeClientOptions
 
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long opening a TCP connection may take (the client's own transport only).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a Console that has not answered once is tried before the failure counts as the set-up's (wrong
+    /// URL, Console down, firewall) rather than an outage: long enough for a Console that is restarting, short
+    /// enough that a wrong URL fails within about a minute.
+    /// </summary>
+    public TimeSpan ReachabilityWindow { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Bounds one call including its retries and back-off.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(3);
 

@@ -113,6 +113,37 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public void The_recap_lists_a_repeated_warning_once_with_a_count_and_a_verdict_error_once()
+    {
+        using var root = new BuildRoot();
+        var (exitCode, output) = root.Execute<RecapBuild>(["Verdict"]);
+
+        Assert.NotEqual(0, exitCode);
+        var recap = output[output.IndexOf("Repeating warnings and errors:", StringComparison.Ordinal)..];
+        recap = recap[..recap.IndexOf("Target ", StringComparison.Ordinal)];
+        // The live log keeps every line; the recap one per problem, with the last occurrence's numbers.
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(output[..output.IndexOf("Repeating", StringComparison.Ordinal)], "to POST /authenticate; retry"));
+        Assert.Contains("[WRN] Retries: Console failed (connection refused) to POST /authenticate; retry 5 of 6 in 7.5 s (5 times)", recap);
+        Assert.Contains("[WRN] Retries: Console failed (connection refused) to GET /registry; retry 1 of 6 in 0.8 s", recap);
+        Assert.DoesNotContain("GET /registry; retry 1 of 6 in 0.8 s (", recap);
+        Assert.Contains("[WRN] Retries: --console-url is plain http", recap);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(recap, "Scan verdict for app:1: FAILED"));
+        Assert.Contains("[ERR] Verdict: Scan verdict for app:1: FAILED, 1 critical (limit 0)", recap);
+        Assert.DoesNotContain("times)", recap[recap.IndexOf("[ERR]", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void A_target_sees_the_targets_still_to_run_without_the_skipped_ones()
+    {
+        using var root = new BuildRoot();
+        ScheduleBuild.Seen.Clear();
+        var (exitCode, _) = root.Execute<ScheduleBuild>(["Third", "--skip", "First"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Second: Second,Third", "Third: Third"], ScheduleBuild.Seen);
+    }
+
+    [Fact]
     public void Unknown_target_fails_and_lists_the_targets()
     {
         using var root = new BuildRoot();

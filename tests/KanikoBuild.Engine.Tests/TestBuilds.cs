@@ -108,3 +108,32 @@ public sealed class RequiresBuild : RecordingBuild
     public Target NeedsReady => _ => _.Requires(() => Ready && !IsServerBuild).Executes(Record(nameof(NeedsReady)));
     public Target SkippedNeedsUrl => _ => _.OnlyWhenStatic(() => Ready).Requires(() => ConsoleUrl).Executes(Record(nameof(SkippedNeedsUrl)));
 }
+
+/// <summary>What a retry loop and a failed verdict log: the same warning with changing numbers, one error logged twice.</summary>
+public sealed class RecapBuild : NukeBuild
+{
+    public Target Retries => _ => _.Executes(() =>
+    {
+        for (var attempt = 1; attempt <= 5; attempt++)
+            Serilog.Log.Warning("Console {Outcome} to {Request}; retry {Attempt} of {Max} in {Delay:0.0} s", "failed (connection refused)", "POST /authenticate", attempt, 6, attempt * 1.5);
+        Serilog.Log.Warning("Console {Outcome} to {Request}; retry {Attempt} of {Max} in {Delay:0.0} s", "failed (connection refused)", "GET /registry", 1, 6, 0.8);
+        Serilog.Log.Warning("--console-url is plain http");
+    });
+
+    public Target Verdict => _ => _.DependsOn(Retries).Executes(() =>
+    {
+        // As the log report writes the verdict line, and then the target fails with it.
+        Serilog.Log.Error("{Line:l}", "Scan verdict for app:1: FAILED, 1 critical (limit 0)");
+        throw new PipelineException("Scan verdict for app:1: FAILED, 1 critical (limit 0)");
+    });
+}
+
+/// <summary>Each target records which targets of the run are still to finish when it starts.</summary>
+public sealed class ScheduleBuild : NukeBuild
+{
+    public static ConcurrentQueue<string> Seen { get; } = new();
+
+    public Target First => _ => _.Executes(() => Seen.Enqueue($"First: {string.Join(",", ScheduledTargets)}"));
+    public Target Second => _ => _.DependsOn(First).Executes(() => Seen.Enqueue($"Second: {string.Join(",", ScheduledTargets)}"));
+    public Target Third => _ => _.DependsOn(Second).Executes(() => Seen.Enqueue($"Third: {string.Join(",", ScheduledTargets)}"));
+}

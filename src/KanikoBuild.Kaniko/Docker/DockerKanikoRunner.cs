@@ -23,6 +23,19 @@ public sealed class DockerKanikoRunner : IKanikoRunner
 
     public Uri Endpoint => _options.Endpoint ?? DockerEndpoint.Resolve();
 
+    /// <summary>
+    /// Makes sure the executor image is in the engine, pulling it when missing, as a run would: for Doctor, which
+    /// must not call an image fine that cannot be had. Returns what was done; throws <see cref="KanikoFailure"/>.
+    /// </summary>
+    public async Task<ExecutorImageState> EnsureImageAsync(IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
+    {
+        var endpoint = Endpoint;
+        using var configuration = new DockerClientConfiguration(endpoint);
+        using var client = CreateClient(configuration, endpoint);
+        await PingAsync(client, endpoint, ct).ConfigureAwait(false);
+        return await EnsureImageAsync(client, credentials, ct).ConfigureAwait(false);
+    }
+
     public async Task<KanikoBuildResult> RunAsync(KanikoBuildRequest request, CancellationToken ct)
     {
         KanikoRequestValidator.Validate(request);
@@ -94,7 +107,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         stopwatch.Stop();
         _logger.Information("kaniko: exit code {ExitCode} after {Duration}", exitCode, stopwatch.Elapsed);
         if (exitCode != 0)
-            throw KanikoFailures.FromExit(exitCode, output, $"image {_options.Image}");
+            throw KanikoFailures.FromExit(exitCode, output, $"image {_options.Image}", ExecutorNetwork.Docker(_options.NetworkMode));
         return workspace.Collect(request, exitCode, stopwatch.Elapsed);
     }
 
@@ -183,13 +196,13 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         }
     }
 
-    async Task EnsureImageAsync(DockerClient client, IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
+    async Task<ExecutorImageState> EnsureImageAsync(DockerClient client, IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
     {
         var image = _options.Image;
         try
         {
-            await client.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
-            return;
+            var present = await client.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            return new ExecutorImageState(image, present.ID, Pulled: false);
         }
         catch (DockerImageNotFoundException)
         {
@@ -217,13 +230,25 @@ public sealed class DockerKanikoRunner : IKanikoRunner
 
         try
         {
-            await client.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            var pulled = await client.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            return new ExecutorImageState(image, pulled.ID, Pulled: true);
         }
         catch (DockerImageNotFoundException e)
         {
             var reason = errors.Count > 0 ? Secrets.Mask(string.Join("; ", errors.Distinct())) : "the engine reported no reason";
+            // The engine's pull errors are Go's and the registry's wording, as kaniko's are: name the cause.
+            var cause = errors.Select(RegistryCause.From).FirstOrDefault(c => c is not null);
+            var check = cause?.Kind switch
+            {
+                KanikoFailureKind.RegistryDns => $"its registry host {cause.Registry} does not resolve: check the --kaniko-image name and this machine's DNS",
+                KanikoFailureKind.RegistryUnreachable => $"its registry {cause.Registry} cannot be reached: check the --kaniko-image name, and the network or proxy to that registry",
+                KanikoFailureKind.RegistryTls => $"TLS with its registry {cause.Registry} failed: check the engine's trust of that registry's certificate",
+                KanikoFailureKind.PushRefused => $"its registry {cause.Registry} refused the pull: check the registry login (docker login {cause.Registry}) or the image name",
+                KanikoFailureKind.ImageNotFound => "its registry does not have it: check the --kaniko-image name and tag",
+                _ => "check the --kaniko-image name, the network to its registry and the registry login",
+            };
             throw new KanikoFailure(KanikoFailureKind.ImageUnavailable,
-                $"The kaniko executor image {image} is not in the Docker engine and could not be pulled ({reason}); check the --kaniko-image name, the network to its registry and the registry login, or load the image with 'docker load'.", inner: e);
+                $"The kaniko executor image {image} is not in the Docker engine and could not be pulled ({reason}); {check}, or load the image with 'docker load'.", inner: e, registry: cause?.Registry);
         }
     }
 
@@ -268,7 +293,22 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         }
     }
 
-    static string EngineMessage(DockerApiException e) => e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message;
+    /// <summary>The engine's error text: the <c>message</c> of its JSON body, else the body or the exception's text.</summary>
+    static string EngineMessage(DockerApiException e)
+    {
+        if (e.ResponseBody is not { Length: > 0 } body)
+            return e.Message;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+                return text.Trim();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return body.Trim();
+    }
 
     static bool IsEngineFailure(Exception e) =>
         e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException

@@ -61,7 +61,7 @@ public sealed class LocalKanikoRunner : IKanikoRunner
         stopwatch.Stop();
         _logger.Information("kaniko: exit code {ExitCode} after {Duration}", exitCode, stopwatch.Elapsed);
         if (exitCode != 0)
-            throw KanikoFailures.FromExit(exitCode, output, _options.ExecutorPath);
+            throw KanikoFailures.FromExit(exitCode, output, _options.ExecutorPath, ExecutorNetwork.SameHost);
         return workspace.Collect(request, exitCode, stopwatch.Elapsed);
     }
 

@@ -12,6 +12,14 @@ public enum KanikoFailureKind
     BuildStepFailed,
     /// <summary>A registry answered 401/403 (push, push-permission probe, or a pull).</summary>
     PushRefused,
+    /// <summary>kaniko could not connect to a registry: connection refused, no route, a timeout.</summary>
+    RegistryUnreachable,
+    /// <summary>A registry's host name does not resolve.</summary>
+    RegistryDns,
+    /// <summary>TLS with a registry failed: an untrusted certificate, or a plain-HTTP registry reached over HTTPS.</summary>
+    RegistryTls,
+    /// <summary>An image or repository kaniko needs does not exist (MANIFEST_UNKNOWN, NAME_UNKNOWN): usually the base image.</summary>
+    ImageNotFound,
     /// <summary>Exit 137: the executor was killed, almost always for memory.</summary>
     OutOfMemory,
     /// <summary>Any other non-zero exit.</summary>
@@ -25,14 +33,18 @@ public enum KanikoFailureKind
 public sealed class KanikoFailure : PipelineException
 {
     public KanikoFailure(KanikoFailureKind kind, string message, int? exitCode = null, string? failedStep = null,
-        IReadOnlyList<string>? outputTail = null, Exception? inner = null)
+        IReadOnlyList<string>? outputTail = null, Exception? inner = null, string? registry = null)
         : base(message, inner!)
     {
         Kind = kind;
         ExitCode = exitCode;
         FailedStep = failedStep;
         OutputTail = outputTail ?? [];
+        Registry = registry;
     }
+
+    /// <summary>The registry host[:port] kaniko named in its error, when the failure is about one.</summary>
+    public string? Registry { get; }
 
     public KanikoFailureKind Kind { get; }
     public int? ExitCode { get; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KanikoBuild.Pipeline.Building;
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.State;
 using KanikoBuild.Pipeline.Verdicts;
 using KanikoBuild.Registry;
@@ -13,17 +14,19 @@ namespace KanikoBuild.Pipeline.AlternativeA;
 /// </summary>
 public static class ReleaseBuildCommand
 {
-    public static async Task<PushedImage> RunAsync(PipelineSettings settings, CancellationToken ct)
+    /// <param name="checkedInputs">The run's preflight; null runs ReleaseBuild's own.</param>
+    public static async Task<PushedImage> RunAsync(PipelineSettings settings, CancellationToken ct, CheckedInputs? checkedInputs = null)
     {
-        var inputs = new BuildInputs(settings);
-        var pushed = await PushBuild.RunAsync(inputs, settings.Destinations, ct).ConfigureAwait(false);
+        checkedInputs = await PipelinePreflight.EnsureAsync(settings, PipelineTargets.ReleaseBuild, checkedInputs, ct).ConfigureAwait(false);
+        var inputs = new BuildInputs(settings, checkedInputs.RequireBuild());
+        var pushed = await PushBuild.RunAsync(inputs, settings.Destinations.Select(d => d.Trim()).ToList(), ct).ConfigureAwait(false);
         await new HandOff(settings.TemporaryDirectory, "releasebuild").WriteAsync(pushed, ct).ConfigureAwait(false);
         await CiOutputs.PublishAsync("image-digest", pushed.Digest, Path.Combine(settings.TemporaryDirectory, "releasebuild"), ct).ConfigureAwait(false);
-        await CompareWithScannedAsync(settings, inputs, pushed, ct).ConfigureAwait(false);
+        await CompareWithScannedAsync(settings, inputs, checkedInputs.Destinations[0], pushed, ct).ConfigureAwait(false);
         return pushed;
     }
 
-    static async Task CompareWithScannedAsync(PipelineSettings settings, BuildInputs inputs, PushedImage pushed, CancellationToken ct)
+    static async Task CompareWithScannedAsync(PipelineSettings settings, BuildInputs inputs, ImageReference destination, PushedImage pushed, CancellationToken ct)
     {
         var scannedFile = Path.Combine(ScanBuildCommand.RecordDirectory(settings), "scanned-layers");
         if (!File.Exists(scannedFile))
@@ -32,7 +35,7 @@ public static class ReleaseBuildCommand
             return;
         }
         var scanned = await File.ReadAllLinesAsync(scannedFile, ct).ConfigureAwait(false);
-        var reference = ImageReference.Parse(settings.Destinations[0]).WithDigest(pushed.Digest);
+        var reference = destination.WithDigest(pushed.Digest);
         using var client = inputs.Logins.ClientFor(reference.RegistrySpec);
         var manifest = await client.GetImageManifestAsync(reference, ct: ct).ConfigureAwait(false);
         using var config = await client.OpenBlobAsync(reference.Repository, manifest.Config!.Digest, ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using KanikoBuild.Dockerfiles;
 using KanikoBuild.Kaniko;
 using KanikoBuild.Pipeline.Building;
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.Verdicts;
 using KanikoBuild.Prisma;
 using KanikoBuild.Prisma.Twistcli;
@@ -21,15 +22,17 @@ public static class ScanBuildCommand
     /// <summary>The name the scan build's tarball gives its image (RepoTags); nothing is pushed there.</summary>
     public const string ScanImageName = "kanikobuild/scanned-stage:scan";
 
-    public static async Task<ScanBuildOutcome> RunAsync(PipelineSettings settings, CancellationToken ct, TimeProvider? time = null)
+    /// <param name="checkedInputs">The run's preflight; null runs ScanBuild's own.</param>
+    public static async Task<ScanBuildOutcome> RunAsync(PipelineSettings settings, CancellationToken ct, TimeProvider? time = null, CheckedInputs? checkedInputs = null)
     {
         time ??= TimeProvider.System;
-        var inputs = new BuildInputs(settings);
-        var dockerfilePath = inputs.DockerfilePath
-            ?? throw new PipelineException("ScanBuild needs the Dockerfile on this machine to add the scan stage; use a local --context.");
-        var dockerfile = await DockerfileParser.LoadAsync(dockerfilePath, ct).ConfigureAwait(false);
+        checkedInputs = await PipelinePreflight.EnsureAsync(settings, PipelineTargets.ScanBuild, checkedInputs, ct).ConfigureAwait(false);
+        var inputs = new BuildInputs(settings, checkedInputs.RequireBuild());
+        // The preflight required a local context, so the Dockerfile is on this machine and already parsed.
+        var dockerfilePath = inputs.DockerfilePath!;
+        var dockerfile = inputs.Options.Dockerfile!;
 
-        using var console = ConsoleConnection.CreateClient(settings, time);
+        using var console = ConsoleConnection.CreateClient(checkedInputs.RequireConsole(), time);
         // A short-lived token, not the password, is what reaches the build (registered as a secret by the client).
         var token = await console.GetTokenAsync(ct).ConfigureAwait(false);
         var twistcli = await new TwistcliProvider(console, TwistcliProvider.DefaultCacheDirectory(settings.RootDirectory), Log.Logger)
@@ -98,7 +101,7 @@ public static class ScanBuildCommand
             File.Delete(tarball);
         }
 
-        var verdict = await VerdictGate.ApplyAsync(result, settings, dockerfilePath, time, ct).ConfigureAwait(false);
+        var verdict = await VerdictGate.ApplyAsync(result, checkedInputs.RequireVerdict(), settings.RootDirectory, dockerfilePath, time, ct).ConfigureAwait(false);
         return new ScanBuildOutcome(instrumented, result, verdict, layers);
     }
 

@@ -1,6 +1,8 @@
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.State;
 using KanikoBuild.Pipeline.Verdicts;
 using KanikoBuild.Prisma;
+using KanikoBuild.Prisma.Waiting;
 using KanikoBuild.Registry;
 using KanikoBuild.Scanning;
 using Serilog;
@@ -13,38 +15,40 @@ namespace KanikoBuild.Pipeline.AlternativeB;
 /// </summary>
 public static class AwaitScanStep
 {
-    public static async Task<Verdict> RunAsync(PipelineSettings settings, CancellationToken ct, TimeProvider? time = null)
+    /// <param name="checkedInputs">The run's preflight; null runs AwaitScan's own.</param>
+    public static async Task<Verdict> RunAsync(PipelineSettings settings, CancellationToken ct, TimeProvider? time = null, CheckedInputs? checkedInputs = null)
     {
         time ??= TimeProvider.System;
+        checkedInputs = await PipelinePreflight.EnsureAsync(settings, PipelineTargets.AwaitScan, checkedInputs, ct).ConfigureAwait(false);
+        var image = checkedInputs.RequireDevImage();
         var recorded = await new HandOff(settings.TemporaryDirectory, PushDevCommand.Target).ReadAsync(ct).ConfigureAwait(false);
-        var digest = !string.IsNullOrWhiteSpace(settings.ImageDigest) ? settings.ImageDigest.Trim() : recorded?.Digest
+        var digest = image.Digest ?? recorded?.Digest
             ?? throw new PipelineException("No image to wait for: run PushDev first (it records the digest in .nuke/temp/pushdev/digest) or pass --image-digest sha256:….");
         // The push time only counts for the digest PushDev pushed; an image pushed earlier has none we know.
         var pushedAt = recorded is not null && recorded.Digest == digest ? recorded.PushedAt : (DateTimeOffset?)null;
 
-        var wait = await AwaitScanCommand.WaitForResultAsync(new AwaitScanArguments
+        var request = new ScanWaitRequest
         {
-            ConsoleUrl = settings.ConsoleUrl, ConsoleUser = settings.ConsoleUser, ConsolePassword = settings.ConsolePassword,
-            ConsoleProject = settings.ConsoleProject, ConsoleCaCert = settings.ConsoleCaCert,
-            DevRegistry = settings.DevRegistry, Image = settings.Image, Tag = settings.Tag,
-            ImageDigest = digest, ConfigDigest = await ConfigDigestAsync(settings, digest, ct).ConfigureAwait(false), PushedAt = pushedAt,
-            TriggerScan = settings.TriggerScan, ScanTimeout = settings.ScanTimeout,
-        }, ct, time, Log.Logger).ConfigureAwait(false);
+            DevRegistry = image.Registry.ToString(), Repository = image.Image, Tag = image.Tag,
+            ManifestDigest = digest, ConfigDigest = await ConfigDigestAsync(settings, image, digest, ct).ConfigureAwait(false), PushedAt = pushedAt,
+            TriggerScan = settings.TriggerScan ?? true,
+            Timeout = checkedInputs.ScanTimeout ?? Prisma.Parameters.ScanParameters.DefaultScanTimeout,
+        };
+        var wait = await AwaitScanCommand.WaitAsync(request, checkedInputs.RequireConsole().ToClientOptions(), ct, time, Log.Logger).ConfigureAwait(false);
 
         Log.Information("The Console's result for {Image}@{Digest} arrived after {Waited:0.0} s ({Requests} requests).",
             wait.Entry.DisplayName, digest, wait.Waited.TotalSeconds, wait.Requests);
         var result = ScanResultReader.FromRegistryEntry(wait.Entry.Raw);
-        return await VerdictGate.ApplyAsync(result, settings, dockerfilePath: null, time, ct).ConfigureAwait(false);
+        return await VerdictGate.ApplyAsync(result, checkedInputs.RequireVerdict(), settings.RootDirectory, dockerfilePath: null, time, ct).ConfigureAwait(false);
     }
 
     /// <summary>The pushed manifest's config digest: the Console names images by it (their image id).</summary>
-    static async Task<string?> ConfigDigestAsync(PipelineSettings settings, string digest, CancellationToken ct)
+    static async Task<string?> ConfigDigestAsync(PipelineSettings settings, DevImageOptions image, string digest, CancellationToken ct)
     {
         try
         {
-            var registry = RegistrySpec.Parse(settings.DevRegistry, "--dev-registry");
-            using var client = new Registries.RegistryLogins(settings).ClientFor(registry, o => o with { MaxRetries = 1 });
-            return await client.GetConfigDigestAsync(new ImageReference(registry.Host, registry.Repository(settings.Image ?? string.Empty), digest: digest), ct: ct).ConfigureAwait(false);
+            using var client = new Registries.RegistryLogins(settings).ClientFor(image.Registry, o => o with { MaxRetries = 1 });
+            return await client.GetConfigDigestAsync(new ImageReference(image.Registry.Host, image.Repository, digest: digest), ct: ct).ConfigureAwait(false);
         }
         catch (PipelineException e)
         {

@@ -1,3 +1,4 @@
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.State;
 using KanikoBuild.Registry;
 using Serilog;
@@ -7,8 +8,11 @@ namespace KanikoBuild.Pipeline.AlternativeB;
 /// <summary>Alternative B, last step: the scanned digest copied to production and tagged there.</summary>
 public static class PromoteStep
 {
-    public static Task<PromotionResult> RunAsync(PipelineSettings settings, CancellationToken ct) =>
-        PromoteCommand.RunAsync(new PromoteParameters
+    /// <param name="checkedInputs">The run's preflight; null runs Promote's own.</param>
+    public static async Task<PromotionResult> RunAsync(PipelineSettings settings, CancellationToken ct, CheckedInputs? checkedInputs = null)
+    {
+        await PipelinePreflight.EnsureAsync(settings, PipelineTargets.Promote, checkedInputs, ct).ConfigureAwait(false);
+        return await PromoteCommand.RunAsync(new PromoteParameters
         {
             DevRegistry = settings.DevRegistry, ProdRegistry = settings.ProdRegistry, Image = settings.Image, Tag = settings.Tag,
             PromoteTags = settings.PromoteTags, ImageDigest = settings.ImageDigest,
@@ -17,5 +21,6 @@ public static class PromoteStep
             DevRegistryUser = settings.DevRegistryUser, DevRegistryPassword = settings.DevRegistryPassword,
             ProdRegistryUser = settings.ProdRegistryUser, ProdRegistryPassword = settings.ProdRegistryPassword,
             OverwriteTags = settings.OverwriteTags,
-        }, Log.Logger, ct);
+        }, Log.Logger, ct).ConfigureAwait(false);
+    }
 }

@@ -1,4 +1,5 @@
 using KanikoBuild.Pipeline.Building;
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.State;
 using KanikoBuild.Prisma.Parameters;
 using KanikoBuild.Registry;
@@ -10,10 +11,12 @@ public static class PushDevCommand
 {
     public const string Target = "pushdev";
 
-    public static async Task<PushedImage> RunAsync(PipelineSettings settings, CancellationToken ct)
+    /// <param name="checkedInputs">The run's preflight; null runs PushDev's own.</param>
+    public static async Task<PushedImage> RunAsync(PipelineSettings settings, CancellationToken ct, CheckedInputs? checkedInputs = null)
     {
-        var destination = DevReference(settings);
-        var pushed = await PushBuild.RunAsync(new BuildInputs(settings), [destination], ct).ConfigureAwait(false);
+        checkedInputs = await PipelinePreflight.EnsureAsync(settings, PipelineTargets.PushDev, checkedInputs, ct).ConfigureAwait(false);
+        var destination = checkedInputs.RequireDevImage().Reference;
+        var pushed = await PushBuild.RunAsync(new BuildInputs(settings, checkedInputs.RequireBuild()), [destination], ct).ConfigureAwait(false);
         // A file, so AwaitScan and Promote in later jobs (or later invocations) promote exactly this digest.
         var handOff = new HandOff(settings.TemporaryDirectory, Target);
         await handOff.WriteAsync(pushed, ct).ConfigureAwait(false);

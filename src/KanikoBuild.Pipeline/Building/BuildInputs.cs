@@ -1,4 +1,5 @@
 using KanikoBuild.Kaniko;
+using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.Registries;
 
 namespace KanikoBuild.Pipeline.Building;
@@ -7,20 +8,22 @@ namespace KanikoBuild.Pipeline.Building;
 /// What every kaniko build of the pipeline shares (ScanBuild, ReleaseBuild, PushDev): the context, the
 /// Dockerfile, build arguments, the layer cache and the registry logins. The scan build and the release build
 /// take the same cache settings from here, which is what lets the release build reuse the scanned layers.
+/// The context, Dockerfile and stage come checked and parsed from the preflight (<see cref="BuildOptions"/>).
 /// </summary>
 public sealed class BuildInputs
 {
-    public BuildInputs(PipelineSettings settings)
+    public BuildInputs(PipelineSettings settings, BuildOptions options)
     {
         Settings = settings;
-        Context = KanikoContext.Parse(string.IsNullOrWhiteSpace(settings.Context)
-            ? settings.RootDirectory
-            : settings.Context.Contains("://", StringComparison.Ordinal) ? settings.Context : Path.GetFullPath(settings.Context, settings.RootDirectory));
-        DockerfilePath = ResolveDockerfile(settings, Context);
+        Options = options;
+        Context = options.Context;
+        DockerfilePath = options.DockerfilePath;
         Logins = new RegistryLogins(settings);
     }
 
     public PipelineSettings Settings { get; }
+
+    public BuildOptions Options { get; }
 
     public KanikoContext Context { get; }
 
@@ -29,7 +32,7 @@ public sealed class BuildInputs
 
     public RegistryLogins Logins { get; }
 
-    public bool CacheEnabled => !string.IsNullOrWhiteSpace(Settings.CacheRepo);
+    public bool CacheEnabled => Options.CacheRepo is not null;
 
     /// <summary>The request fields every build of the pipeline sets the same way.</summary>
     public KanikoBuildRequest BaseRequest() => new()
@@ -38,7 +41,7 @@ public sealed class BuildInputs
         Dockerfile = DockerfilePath ?? Settings.Dockerfile ?? "Dockerfile",
         BuildArgs = Settings.BuildArgs,
         Cache = CacheEnabled,
-        CacheRepo = CacheEnabled ? Settings.CacheRepo : null,
+        CacheRepo = CacheEnabled ? Settings.CacheRepo!.Trim() : null,
         RegistryCredentials = Logins.ForKaniko(),
         InsecureRegistries = Settings.InsecureRegistries,
         // Only stages the target needs: kaniko otherwise builds every stage before it (kaniko.md §3).
@@ -47,10 +50,16 @@ public sealed class BuildInputs
         SkipUnusedStages = true,
     };
 
-    public IKanikoRunner CreateRunner() =>
-        KanikoRunnerFactory.Create(Settings.KanikoRunner, Settings.KanikoImage, Settings.KanikoNetwork, Settings.KanikoExecutor);
+    public IKanikoRunner CreateRunner() => KanikoRunnerFactory.Create(Options.Runner,
+        new DockerKanikoRunnerOptions
+        {
+            Image = string.IsNullOrWhiteSpace(Settings.KanikoImage) ? DockerKanikoRunnerOptions.DefaultImage : Settings.KanikoImage,
+            NetworkMode = string.IsNullOrWhiteSpace(Settings.KanikoNetwork) ? null : Settings.KanikoNetwork,
+        },
+        new LocalKanikoRunnerOptions { ExecutorPath = string.IsNullOrWhiteSpace(Settings.KanikoExecutor) ? LocalKanikoRunnerOptions.DefaultExecutor : Settings.KanikoExecutor });
 
-    static string? ResolveDockerfile(PipelineSettings settings, KanikoContext context)
+    /// <summary>The Dockerfile on this machine, as kaniko finds it: the path as given (from the root), else relative to the context.</summary>
+    internal static string? ResolveDockerfile(PipelineSettings settings, KanikoContext context)
     {
         if (!context.IsDirectory)
             return null;

@@ -1,4 +1,3 @@
-using KanikoBuild.Dockerfiles;
 using KanikoBuild.Pipeline.State;
 using KanikoBuild.Registry;
 using Serilog;
@@ -19,7 +18,7 @@ public static class PushBuild
         var request = inputs.BaseRequest() with
         {
             Destinations = destinations,
-            Targets = await TargetsAsync(inputs, ct).ConfigureAwait(false),
+            Targets = inputs.Options.PushTargets,
         };
         var result = await inputs.CreateRunner().RunAsync(request, ct).ConfigureAwait(false);
         var digest = result.Digest
@@ -28,19 +27,4 @@ public static class PushBuild
         var pushed = ImageReference.Parse(destinations[0]);
         return new PushedImage($"{pushed.Registry}/{pushed.Repository}", digest, time.GetUtcNow());
     }
-
-    /// <summary>The stage the scan build scanned, as a <c>--target</c>: none for the last stage.</summary>
-    static async Task<IReadOnlyList<string>> TargetsAsync(BuildInputs inputs, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(inputs.Settings.Stage) || inputs.DockerfilePath is null)
-            return string.IsNullOrWhiteSpace(inputs.Settings.Stage) ? [] : [inputs.Settings.Stage];
-        var dockerfile = await DockerfileParser.LoadAsync(inputs.DockerfilePath, ct).ConfigureAwait(false);
-        var stage = ScanInstrumenter.SelectStage(dockerfile, inputs.Settings.Stage);
-        if (ReferenceEquals(stage, dockerfile.Stages[^1]))
-            return [];
-        return stage.Name is { Length: > 0 } name
-            ? [name]
-            : throw new PipelineException($"--stage {inputs.Settings.Stage} names an unnamed stage that is not the last; kaniko can only target a stage by name: add 'AS <name>' to its FROM.");
-    }
-
 }

@@ -5,9 +5,10 @@ namespace KanikoBuild.Prisma.Http;
 
 /// <summary>
 /// Sends each request through the resilience pipeline. JSON answers are buffered and checked here, inside the
-/// retries, so a truncated or non-JSON body is retried like a 502 instead of failing the caller.
+/// retries, so a truncated or non-JSON body is retried like a 502 instead of failing the caller. Every HTTP
+/// answer, whatever its status, tells <see cref="ConsoleReachability"/> that the Console is there.
 /// </summary>
-internal sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline, HttpMessageHandler inner)
+internal sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline, ConsoleReachability reachability, HttpMessageHandler inner)
     : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
@@ -29,7 +30,17 @@ internal sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> 
 
     async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var response = await base.SendAsync(request, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested && e.InnerException is TimeoutException timeout)
+        {
+            // SocketsHttpHandler's ConnectTimeout surfaces as a cancellation nobody asked for: it is a connection failure.
+            throw new HttpRequestException(HttpRequestError.ConnectionError, timeout.Message, timeout);
+        }
+        reachability.Answered();
         if (!response.IsSuccessStatusCode || IsDownload(request))
             return response;
         try

@@ -9,7 +9,7 @@ namespace KanikoBuild.Prisma.Http;
 /// Exchanges the credentials for a Console token, renews it after <see cref="ComputeClientOptions.TokenRenewal"/>
 /// (there is no supported renew endpoint: log in again, prisma.md §2.2), and registers every token as a secret.
 /// </summary>
-internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options, ConsoleEndpoint endpoint, TimeProvider time, ILogger log) : IDisposable
+internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options, ConsoleEndpoint endpoint, ConsoleReachability reachability, TimeProvider time, ILogger log) : IDisposable
 {
     readonly SemaphoreSlim _gate = new(1, 1);
     string? _token;
@@ -41,13 +41,13 @@ internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options,
         Authentications++;
         log.Debug("Authenticating to the Console at {Console} as {User}", endpoint.ConsoleUrl, options.Username);
         using var response = await ComputeClient.CallAsync(() => api.AuthenticateAsync(new AuthenticationRequest(options.Username, options.Password), ct),
-            endpoint, "POST /authenticate", ct).ConfigureAwait(false);
+            endpoint, reachability, "POST /authenticate", ct).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden)
         {
             throw new ComputeApiException(
                 $"The Console at {endpoint.ConsoleUrl} rejected the credentials of '{options.Username}' ({(int)response.StatusCode} on POST /authenticate). " +
                 "Check --console-user and --console-password (on SaaS: an access key ID and its secret key).",
-                (int)response.StatusCode, isTransient: false);
+                (int)response.StatusCode, isTransient: false, ConsoleProblem.CredentialsRefused);
         }
         if (response.StatusCode == HttpStatusCode.NotFound)
             throw ComputeClient.NotFound(endpoint, "POST /authenticate");

@@ -9,7 +9,8 @@ namespace KanikoBuild.Prisma.Waiting;
 /// exactly the pushed image: its manifest digest in <c>repoDigests</c>/<c>repoTag.digest</c>, or its image id
 /// equal to the config digest, scanned after the push. The tag's result for an older image never counts: that
 /// is the stale verdict hand-written curl loops read. Bounded by the request's timeout; transient Console
-/// failures are ridden out until then, permission and credential errors end the wait at once.
+/// failures are ridden out until then. Permission and credential errors, and a Console that has not answered once
+/// since the start (<see cref="ComputeApiException.IsTransient"/> false), end the wait at once.
 /// </summary>
 public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, ILogger? log = null, PollSchedule? schedule = null)
 {
@@ -34,6 +35,7 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
         var lastLogged = (State: string.Empty, At: DateTimeOffset.MinValue);
         var triggered = !request.TriggerScan;
         var polls = 0;
+        (DateTimeOffset Since, string Message)? outage = null;
 
         _log.Information("Waiting up to {Timeout} for the Console's scan of {Image} (full digest {Digest})", request.Timeout, image, request.ManifestDigest);
         try
@@ -68,6 +70,7 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
                         return new ScanWaitResult(match, waited, polls, requests);
                     }
                     state = observation;
+                    outage = null;
 
                     if (request.TriggerScan && polls % 3 == 0)
                         state += "; " + await DescribeProgressAsync(request, image, token);
@@ -75,6 +78,7 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
                 catch (ComputeApiException e) when (e.IsTransient && !token.IsCancellationRequested)
                 {
                     state = $"the last poll failed ({e.Message})";
+                    outage = (outage?.Since ?? _time.GetUtcNow(), e.Message);
                     _log.Warning("Polling the Console failed; polling on until {Deadline:HH:mm:ss}: {Message}", started + request.Timeout, e.Message);
                 }
 
@@ -90,6 +94,12 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
+            // Blaming the scan scope for a Console that stopped answering sends people to the wrong screen.
+            if (outage is { } down)
+            {
+                throw new PipelineException($"No Console scan result for {image} within {request.Timeout}: the Console at {client.Endpoint.ConsoleUrl} has given no usable answer since " +
+                    $"{down.Since:HH:mm:ss} ({down.Message}). Check the Console's health, then run AwaitScan again (with --image-digest {request.ManifestDigest}).");
+            }
             var hint = request.TriggerScan
                 ? $"Check that {request.RegistryHost} is in the Console's registry-scanning scope and that a Defender can pull from it, or raise --scan-timeout for a large image."
                 : $"--trigger-scan is false: check that a registry webhook or a scheduled scan covers {request.RegistryHost}, or let AwaitScan trigger the scan.";

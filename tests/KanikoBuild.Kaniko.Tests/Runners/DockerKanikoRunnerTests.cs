@@ -138,7 +138,8 @@ public sealed class DockerKanikoRunnerTests : IDisposable
         { 1, ["error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly: UNAUTHORIZED: authentication required"],
             KanikoFailureKind.PushRefused, "a registry refused access (401/403)" },
         { 137, [], KanikoFailureKind.OutOfMemory, "exit code 137" },
-        { 1, ["error building image: MANIFEST_UNKNOWN: manifest unknown"], KanikoFailureKind.ExecutorFailed, "kaniko exited with code 1" },
+        // Was ExecutorFailed: a missing image is now classified as what it is (issue 13 §2).
+        { 1, ["error building image: MANIFEST_UNKNOWN: manifest unknown"], KanikoFailureKind.ImageNotFound, "kaniko exited with code 1" },
     };
 
     [Theory]

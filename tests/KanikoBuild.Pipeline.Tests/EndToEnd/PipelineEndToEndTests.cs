@@ -63,6 +63,10 @@ public sealed class PipelineEndToEndTests(PipelineWorld world)
         Assert.Contains("CVE-2022-37434", run.Output);
         using var prod = world.Client(world.Prod);
         Assert.Null(await prod.GetManifestDigestAsync("prod/samples/app-vulnerable", "b-fail"));
+        // The recap names the failed verdict once (the report's line and the target's failure are one error).
+        var recap = run.Output[run.Output.IndexOf("Repeating warnings and errors:", StringComparison.Ordinal)..];
+        recap = recap[..recap.IndexOf("Target ", StringComparison.Ordinal)];
+        Assert.Single(recap.Split('\n'), l => l.Contains("[ERR]", StringComparison.Ordinal) && l.Contains("Scan verdict for", StringComparison.Ordinal));
     }
 
     [Fact]
