@@ -22,6 +22,9 @@ public abstract record LayerEntry(string Path)
 /// <summary>A layer to write: its entries and the Dockerfile instruction that made it.</summary>
 public sealed record TestLayer(string CreatedBy, IReadOnlyList<LayerEntry> Entries)
 {
+    /// <summary>The layer's creation time in the history; null writes the image's (kaniko: the zero time).</summary>
+    public DateTimeOffset? Created { get; init; }
+
     /// <summary>The files scanners read (CONTRACTS.md §1): an apk database and an os-release.</summary>
     public static TestLayer Packages(string createdBy, string distro, string release, params (string Name, string Version)[] packages) =>
         new(createdBy,
@@ -151,7 +154,7 @@ public static class ImageTarballs
         var time = (created ?? DateTimeOffset.MinValue).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var history = new JsonArray();
         foreach (var layer in layers)
-            history.Add(new JsonObject { ["created"] = time, ["created_by"] = layer.CreatedBy });
+            history.Add(new JsonObject { ["created"] = layer.Created is { } at ? at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : time, ["created_by"] = layer.CreatedBy });
         foreach (var step in emptySteps)
             history.Add(new JsonObject { ["created"] = time, ["created_by"] = step, ["empty_layer"] = true });
         return Encoding.UTF8.GetBytes(new JsonObject
