@@ -8,6 +8,7 @@ namespace KanikoBuild.Dockerfiles.Tests.StandIn;
 /// docker save output, plain or gzipped) unpacked layer by layer with whiteouts and scanned; OCI refused; root or
 /// CAP_SYS_CHROOT and CAP_MKNOD required (checked against real processes with fewer privileges, via setpriv).
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class TarballScanTests
 {
     static readonly LayerEntry[] s_base =
@@ -137,6 +138,26 @@ public class TarballScanTests
         Assert.Contains($"missing from the effective set: {missing}", result.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
         Assert.Empty(console.Scans);
+    }
+
+    [Fact]
+    public async Task A_non_root_process_with_both_capabilities_may_scan()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "this check hands two capabilities to uid 65534 with setpriv; run the tests as root (CI does)");
+        using var console = new FakeConsole();
+        using var temp = new TempDirectory();
+        // uid 65534 must be able to read the tarball and write the result.
+        File.SetUnixFileMode(temp.Path, (UnixFileMode)0b111_111_111);
+        var written = ImageTarballs.WriteKanikoLayout(temp.Combine("image.tar"), [new TestLayer("FROM alpine", s_base)], ["app:1"]);
+        File.SetUnixFileMode(written.Path, (UnixFileMode)0b110_100_100);
+        var output = temp.Combine("result.json");
+
+        var result = await RunAsync(Scan(console, output, written.Path),
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+sys_chroot,+mknod", "--ambient-caps=+sys_chroot,+mknod");
+
+        Assert.True(result.ExitCode == 1, result.StandardError);
+        Assert.Equal(["openssl@1.1.1k-r0", "zlib@1.2.11-r3"], Assert.Single(console.Scans).Packages);
+        Assert.Equal(written.ImageId, JsonNode.Parse(await File.ReadAllTextAsync(output))!["results"]![0]!["id"]!.GetValue<string>());
     }
 
     [Theory]
