@@ -132,7 +132,7 @@ type scanResult struct {
 	fields map[string]json.RawMessage
 }
 
-func (c *console) twistcliScan(token string, o *options, inv *inventory) (*scanResult, error) {
+func (c *console) twistcliScan(token, reportID string, o *options, inv *inventory) (*scanResult, error) {
 	query := url.Values{}
 	if o.project != "" {
 		query.Set("project", o.project)
@@ -142,7 +142,7 @@ func (c *console) twistcliScan(token string, o *options, inv *inventory) (*scanR
 		jobName = name
 	}
 	body := map[string]interface{}{
-		"reportId":        o.image,
+		"reportId":        reportID,
 		"osDistro":        inv.distro,
 		"osDistroRelease": inv.release,
 		"packages":        inv.packages,
@@ -164,6 +164,23 @@ func (c *console) twistcliScan(token string, o *options, inv *inventory) (*scanR
 		return nil, toolFailure{fmt.Sprintf("the Console's scan result is not a JSON object: %v", err)}
 	}
 	return result, nil
+}
+
+// set replaces fields of the result (what twistcli knows better than the Console) and re-encodes it.
+func (r *scanResult) set(fields map[string]interface{}) error {
+	for name, value := range fields {
+		raw, err := json.Marshal(value)
+		if err != nil {
+			return toolFailure{err.Error()}
+		}
+		r.fields[name] = raw
+	}
+	raw, err := json.Marshal(r.fields)
+	if err != nil {
+		return toolFailure{err.Error()}
+	}
+	r.raw = raw
+	return nil
 }
 
 // passed reads both verdict flags; the Console may spell the vulnerability flag either way (prisma.md §1.5).

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -28,10 +27,19 @@ const apkDatabase = "/lib/apk/db/installed"
 // readInventory reads what CONTRACTS.md §1 says scanners read: apk's database and /etc/os-release under root.
 func readInventory(root string) (*inventory, error) {
 	inv := &inventory{distro: "unknown", release: "unknown", packages: []pkg{}}
-	if err := readOSRelease(filepath.Join(root, "etc/os-release"), inv); err != nil {
+	// Paths are resolved inside root: an image's own symbolic links never lead to the host's files.
+	osRelease, err := secureJoin(root, "etc/os-release", true)
+	if err != nil {
 		return nil, err
 	}
-	file, err := os.Open(filepath.Join(root, apkDatabase))
+	if err := readOSRelease(osRelease, inv); err != nil {
+		return nil, err
+	}
+	database, err := secureJoin(root, apkDatabase, true)
+	if err != nil {
+		return nil, err
+	}
+	file, err := os.Open(database)
 	if errors.Is(err, fs.ErrNotExist) {
 		return inv, nil
 	}

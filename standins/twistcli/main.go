@@ -1,5 +1,5 @@
 // Command twistcli is a stand-in for Prisma Cloud's twistcli (CONTRACTS.md §2): `images scan --containerized`
-// reads the apk database of the filesystem it runs in, asks the Console (simulator) for the verdict and behaves
+// reads the apk database of the filesystem it runs in (`--tarball` that of a docker-save tarball it unpacks), asks the Console (simulator) for the verdict and behaves
 // like the real tool: exit 0 on pass, 1 on a policy failure (output file written) or on any tool failure
 // (message on stderr, no output file). Stdlib only, built static, so it runs in images without libc or shell.
 package main
@@ -54,20 +54,36 @@ func scan(o *options, stdout, stderr io.Writer) (bool, error) {
 	if o.address == "" {
 		return false, usageError{"Incorrect Usage: --address is required (the Console URL, e.g. https://console:8083)"}
 	}
-	if o.tarball {
-		return false, toolFailure{"the KanikoBuild twistcli stand-in does not support --tarball; use --containerized"}
-	}
-	if !o.containerized {
-		return false, toolFailure{"failed to connect to the container runtime at unix:///var/run/docker.sock (the KanikoBuild twistcli stand-in scans only with --containerized)"}
+	root := "/"
+	subject := o.image
+	var image *tarballImage
+	switch {
+	case o.tarball:
+		// The last argument is the tarball's path. It is unpacked and scanned like a container's root.
+		if err := checkTarballPrivileges("/proc/self/status"); err != nil {
+			return false, err
+		}
+		var work string
+		var err error
+		image, work, err = openTarball(o.image)
+		if work != "" {
+			defer os.RemoveAll(work)
+		}
+		if err != nil {
+			return false, err
+		}
+		root, subject = image.root, image.name
+	case o.containerized:
+		if override := os.Getenv("KANIKOBUILD_TWISTCLI_ROOT"); override != "" {
+			// For testing the stand-in outside a container only; the real tool has no such variable.
+			root = override
+		}
+	default:
+		return false, toolFailure{"failed to connect to the container runtime at unix:///var/run/docker.sock (the KanikoBuild twistcli stand-in scans only with --containerized or --tarball)"}
 	}
 	console, err := newConsole(o, stderr)
 	if err != nil {
 		return false, err
-	}
-	root := "/"
-	if override := os.Getenv("KANIKOBUILD_TWISTCLI_ROOT"); override != "" {
-		// For testing the stand-in outside a container only; the real tool has no such variable.
-		root = override
 	}
 	inv, err := readInventory(root)
 	if err != nil {
@@ -77,19 +93,25 @@ func scan(o *options, stdout, stderr io.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	result, err := console.twistcliScan(token, o, inv)
+	result, err := console.twistcliScan(token, subject, o, inv)
 	if err != nil {
 		return false, err
+	}
+	if image != nil {
+		// A tarball scan knows the image: its ID (the config digest), a name, and the config's history.
+		if err := result.set(map[string]interface{}{"id": image.id, "name": image.name, "history": image.history}); err != nil {
+			return false, err
+		}
 	}
 	passed, err := result.passed()
 	if err != nil {
 		return false, err
 	}
 	if o.outputFile != "" {
-		if err := writeOutput(o.outputFile, result, console.monitorURL(o.image)); err != nil {
+		if err := writeOutput(o.outputFile, result, console.monitorURL(subject)); err != nil {
 			return false, err
 		}
 	}
-	printResult(stdout, o, inv, result, passed)
+	printResult(stdout, o, subject, inv, result, passed)
 	return passed, nil
 }

@@ -38,6 +38,12 @@ public sealed class FakeConsole : IDisposable
     /// <summary>Packages (name → exact version) that have a critical CVE.</summary>
     public Dictionary<string, string> Vulnerable { get; } = new(StringComparer.Ordinal) { ["openssl"] = "1.1.1k-r0" };
 
+    /// <summary>More findings for a vulnerable package: (CVE, severity), severities as Prisma writes them (open-ended).</summary>
+    public List<(string Cve, string Severity)> ExtraFindings { get; } = [];
+
+    /// <summary>Whether the answer carries vulnerabilityDistribution (the real Console always sends it).</summary>
+    public bool SendDistribution { get; set; } = true;
+
     /// <summary>Answer every scan with this status instead (e.g. 500), or null.</summary>
     public HttpStatusCode? ScanStatus { get; set; }
 
@@ -123,20 +129,31 @@ public sealed class FakeConsole : IDisposable
                     ["packageName"] = name, ["packageVersion"] = version, ["link"] = "https://nvd.nist.gov/vuln/detail/CVE-2021-3711",
                     ["description"] = "SM2 decryption buffer overflow",
                 });
+                foreach (var (cve, severity) in ExtraFindings)
+                    vulnerabilities.Add(new JsonObject { ["id"] = cve, ["status"] = "open", ["cvss"] = 5.0, ["severity"] = severity, ["packageName"] = name, ["packageVersion"] = version });
             }
         }
-        return new JsonObject
+        // The Console's buckets: important counts as high, moderate as medium, every other severity as low.
+        int Count(params string[] severities) => vulnerabilities.Count(v => severities.Contains(v!["severity"]!.GetValue<string>()));
+        var others = vulnerabilities.Count - Count("critical", "high", "important", "medium", "moderate");
+        var result = new JsonObject
         {
             ["id"] = "", ["name"] = body["reportId"]!.GetValue<string>(),
             ["distro"] = body["osDistro"]!.GetValue<string>(), ["distroRelease"] = body["osDistroRelease"]!.GetValue<string>(),
             ["digest"] = "", ["packages"] = packages.DeepClone(), ["vulnerabilities"] = vulnerabilities,
-            ["vulnerabilityDistribution"] = new JsonObject { ["critical"] = vulnerabilities.Count, ["high"] = 0, ["medium"] = 0, ["low"] = 0, ["total"] = vulnerabilities.Count },
+            ["vulnerabilityDistribution"] = new JsonObject
+            {
+                ["critical"] = Count("critical"), ["high"] = Count("high", "important"), ["medium"] = Count("medium", "moderate"), ["low"] = others, ["total"] = vulnerabilities.Count,
+            },
             [PassedFlagName] = vulnerabilities.Count == 0,
             ["compliances"] = new JsonArray(),
             ["complianceDistribution"] = new JsonObject { ["critical"] = 0, ["high"] = 0, ["medium"] = 0, ["low"] = 0, ["total"] = 0 },
             ["complianceScanPassed"] = true,
             ["scanTime"] = DateTimeOffset.UtcNow.ToString("O"), ["scanID"] = Guid.NewGuid().ToString("N"),
         };
+        if (!SendDistribution)
+            result.Remove("vulnerabilityDistribution");
+        return result;
     }
 
     static async Task ReplyAsync(HttpListenerContext context, HttpStatusCode status, JsonNode body)

@@ -48,4 +48,11 @@ public static class Skopeo
         var skopeo = Peer.RequireExecutable("skopeo", "skopeo");
         return await Shell.RunCheckedAsync(skopeo, ["inspect", "--raw", "--tls-verify=false", "--no-creds", $"docker://{reference}"]);
     }
+
+    /// <summary><c>skopeo inspect --config --raw</c>: the image config's bytes as another client fetches them.</summary>
+    public static async Task<string> RawConfigAsync(string reference)
+    {
+        var skopeo = Peer.RequireExecutable("skopeo", "skopeo");
+        return await Shell.RunCheckedAsync(skopeo, ["inspect", "--config", "--raw", "--tls-verify=false", "--no-creds", $"docker://{reference}"]);
+    }
 }
