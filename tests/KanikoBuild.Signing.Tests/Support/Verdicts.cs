@@ -10,4 +10,6 @@ public static class Verdicts
         ScanTime = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero),
         ConsoleUrl = new Uri("https://console.example.com/#!/monitor/vulnerabilities/images/ci?search=sha256"),
     };
+
+    public static VerdictClaims Failing() => new(false, new ScannerInfo("twistcli", "32.07.123"), [new("critical", 2)], PolicyDigest);
 }
