@@ -203,4 +203,31 @@ public class SignAndVerifyTests(SigningRegistry registries) : IClassFixture<Sign
         Assert.StartsWith($"Refusing to sign {repository.Name}@{digest}: its verdict did not pass.", failed.Message);
         Assert.Null(await client.FindManifestAsync(repository.Repository, AttachmentTags.For(digest, AttachmentKind.Signature)));
     }
+    [Fact]
+    public async Task A_Docker_typed_sig_manifest_is_refused_as_verifiers_refuse_it_and_signing_again_makes_it_OCI_keeping_its_layer()
+    {
+        var (client, repository, digest) = await PushedImageAsync();
+        using var _ = client;
+        using var key = KeyA;
+        var payload = SimpleSigningPayload.Create(repository.Name, digest, VerdictAnnotations.From(Verdicts.Passing()));
+        var layer = AttachmentLayer.Signature(payload, key.SignToBase64(payload));
+        var oci = AttachmentImage.Create(layer);
+        await client.PushBlobAsync(repository.Repository, payload);
+        await client.PushBlobAsync(repository.Repository, oci.Config);
+        var tag = AttachmentTags.For(digest, AttachmentKind.Signature);
+        var docker = System.Text.Encoding.UTF8.GetString(oci.Manifest)
+            .Replace(MediaTypes.OciManifest, MediaTypes.DockerManifest, StringComparison.Ordinal)
+            .Replace(MediaTypes.OciConfig, MediaTypes.DockerConfig, StringComparison.Ordinal);
+        await client.PutManifestAsync(repository.Repository, tag, System.Text.Encoding.UTF8.GetBytes(docker), MediaTypes.DockerManifest);
+        using var publicKey = VerificationKey.Load(registries.Keys.KeyAPublic);
+
+        var refused = await new SignatureVerifier(publicKey).VerifyAsync(repository, digest);
+        var signed = await new ImageSigner(key).SignAsync(repository, digest, Verdicts.Passing());
+        var accepted = await new SignatureVerifier(publicKey).VerifyAsync(repository, digest);
+
+        Assert.Equal($"unexpected MIME type for sigstore attachment manifest {repository.Name}:{tag}: \"{MediaTypes.DockerManifest}\"", refused.Message);
+        Assert.Equal(2, Assert.Single(signed).Write.LayerCount);
+        Assert.Equal(MediaTypes.OciManifest, (await client.GetManifestAsync(repository.Repository, tag)).MediaType);
+        Assert.Equal([0, 1], accepted.Accepted.Select(a => a.LayerIndex));
+    }
 }
