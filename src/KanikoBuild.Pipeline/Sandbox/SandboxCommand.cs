@@ -136,7 +136,7 @@ public static class SandboxCommand
         var unexpected = outcomes.Where(o => !o.AsExpected).ToList();
         if (unexpected.Count > 0)
             throw new PipelineException($"{unexpected.Count} of {outcomes.Count} runs did not end as the samples expect: {string.Join("; ", unexpected.Select(o => $"{o.Alternative}/{o.Sample}: {o.Detail}"))}");
-        Log.Information("Every verdict is the expected one; stopping the registry and the Console SIMULATOR.");
+        Log.Information("Done: every verdict is the expected one; stopping the registry and the Console SIMULATOR.");
         return outcomes;
     }
 

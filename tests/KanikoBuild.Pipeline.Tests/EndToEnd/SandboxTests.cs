@@ -74,7 +74,7 @@ public sealed class SandboxTests
         using var root = NewRoot();
 
         var run = await RunAsync(root.Path, "Sandbox", "--kaniko-image", kaniko, "--policy", "samples/scan-policy.json",
-            "--reports-dir", "out/sandbox", "--report-formats", "sarif,json");
+            "--reports-dir", "out/sandbox", "--report-formats", "sarif,json,log");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Policy: samples/scan-policy.json", run.Output);
