@@ -34,7 +34,6 @@ public sealed class SandboxTests
         var kaniko = await KanikoStandInImage.EnsureAsync();
         await BuildAssembly.EnsureAsync();
         using var root = NewRoot();
-        var registriesBefore = RegistryProcesses();
 
         var run = await RunAsync(root.Path, "Sandbox", "--kaniko-image", kaniko);
 
@@ -44,7 +43,26 @@ public sealed class SandboxTests
         Assert.Matches(@"B\s+samples/app-vulnerable\s+FAIL\s+\(as expected\)", run.Output);
         Assert.Contains("[Console SIMULATOR]", run.Output);
         Assert.True(File.Exists(root.Combine("artifacts", "sandbox", "B", "app-vulnerable", "scan.sarif")));
-        Assert.Equal(registriesBefore, RegistryProcesses());
+        // What it started is stopped: the registry and the simulator it reported no longer listen. (This counted
+        // registry processes machine-wide before, which other test projects running in parallel change at will.)
+        var registry = System.Text.RegularExpressions.Regex.Match(run.Output, @"Registry at 127\.0\.0\.1:(\d+) ").Groups[1].Value;
+        var simulator = System.Text.RegularExpressions.Regex.Match(run.Output, @"Console SIMULATOR at http://127\.0\.0\.1:(\d+)/").Groups[1].Value;
+        Assert.False(await ListensAsync(int.Parse(registry, System.Globalization.CultureInfo.InvariantCulture)), $"the Sandbox's registry on port {registry} still listens");
+        Assert.False(await ListensAsync(int.Parse(simulator, System.Globalization.CultureInfo.InvariantCulture)), $"the Sandbox's Console simulator on port {simulator} still listens");
+    }
+
+    static async Task<bool> ListensAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     [Theory]
@@ -96,8 +114,6 @@ public sealed class SandboxTests
             Assert.EndsWith(alternative == "A" ? "/release/samples/app-vulnerable" : "/dev/samples/app-vulnerable", image, StringComparison.Ordinal);
         }
     }
-
-    static int RegistryProcesses() => Process.GetProcesses().Count(p => p.ProcessName.Contains("registry", StringComparison.Ordinal));
 
     static async Task<BuildRun> RunAsync(string root, params string[] arguments)
     {
