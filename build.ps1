@@ -5,9 +5,10 @@ Param(
 )
 
 # Bootstrap, Nuke style (Windows PowerShell 5.1 and PowerShell 7): find (or install) the .NET SDK that
-# global.json asks for, compile build/ when it changed, run it with the arguments. The warm path (nothing
-# under build/, src/, global.json or Directory.*.props changed since the last successful compile) runs
-# the compiled build directly, without MSBuild.
+# global.json asks for, compile build/ when it changed, run it with the arguments. The warm path (no input
+# file of the compile added, removed or edited since the last successful compile: the files under build/ and
+# src/, global.json, Directory.*.props and .targets, .editorconfig) runs the compiled build directly, without
+# MSBuild.
 
 Set-StrictMode -Version 2.0; $ErrorActionPreference = "Stop"; $ConfirmPreference = "None"; trap { Write-Error $_ -ErrorAction Continue; exit 1 }
 $ScriptRoot = Split-Path $MyInvocation.MyCommand.Path -Parent
@@ -41,26 +42,41 @@ function ExecSafe([scriptblock] $cmd) {
     if ($LASTEXITCODE) { exit $LASTEXITCODE }
 }
 
-# True when anything under $Path (bin/ and obj/ are outputs, not inputs) is newer than $Since.
-function Test-ChangedSince([string] $Path, [datetime] $Since) {
-    if (-not (Test-Path -LiteralPath $Path)) { return $false }
-    $item = Get-Item -LiteralPath $Path -Force
-    if ($item.LastWriteTimeUtc -gt $Since) { return $true }
-    if (-not $item.PSIsContainer) { return $false }
-    foreach ($child in Get-ChildItem -LiteralPath $Path -Force -ErrorAction SilentlyContinue) {
-        if ($child.PSIsContainer -and ($child.Name -eq "bin" -or $child.Name -eq "obj")) { continue }
-        if (Test-ChangedSince $child.FullName $Since) { return $true }
+# The compile's input files: files only, never directories (a directory's time changes when the compile
+# creates bin/ and obj/ in it), and nothing under bin/ or obj/ (outputs).
+function Add-InputFiles([string] $Directory, [System.Collections.Generic.List[System.IO.FileInfo]] $Files) {
+    foreach ($child in Get-ChildItem -LiteralPath $Directory -Force -ErrorAction SilentlyContinue) {
+        if ($child.PSIsContainer) {
+            if ($child.Name -ne "bin" -and $child.Name -ne "obj") { Add-InputFiles $child.FullName $Files }
+        }
+        else { $Files.Add($child) }
     }
-    return $false
 }
 
-function Test-InputsChanged([datetime] $Since) {
-    $inputs = @((Join-Path $ScriptRoot "build"), (Join-Path $ScriptRoot "src"), $DotNetGlobalFile)
-    $inputs += @(Get-ChildItem -Path $ScriptRoot -Filter "Directory.*.*" -File -ErrorAction SilentlyContinue | ForEach-Object { $_.FullName })
-    foreach ($path in $inputs) {
-        if (Test-ChangedSince $path $Since) { return $true }
+# A checksum of the input files' paths; with $Since, a file changed after it is marked, so the sum differs
+# from the one the stamp recorded when a file was edited, added, removed or renamed since the last compile.
+function Get-InputChecksum([Nullable[datetime]] $Since) {
+    $files = New-Object System.Collections.Generic.List[System.IO.FileInfo]
+    foreach ($directory in @("build", "src")) { Add-InputFiles (Join-Path $ScriptRoot $directory) $files }
+    foreach ($name in @("global.json", ".editorconfig", "NuGet.config", "nuget.config")) {
+        $path = Join-Path $ScriptRoot $name
+        if (Test-Path -LiteralPath $path -PathType Leaf) { $files.Add((Get-Item -LiteralPath $path -Force)) }
     }
-    return $false
+    foreach ($file in Get-ChildItem -Path $ScriptRoot -Filter "Directory.*.*" -File -Force -ErrorAction SilentlyContinue) {
+        if ($file.Extension -eq ".props" -or $file.Extension -eq ".targets") { $files.Add($file) }
+    }
+    $lines = New-Object System.Collections.Generic.List[string]
+    foreach ($file in $files) {
+        $relative = $file.FullName.Substring($ScriptRoot.Length)
+        if ($null -ne $Since -and $file.LastWriteTimeUtc -gt $Since) { $relative += " changed" }
+        $lines.Add($relative)
+    }
+    $sorted = $lines.ToArray()
+    [Array]::Sort($sorted, [StringComparer]::Ordinal)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { $hash = $sha.ComputeHash([Text.Encoding]::UTF8.GetBytes(($sorted -join "`n"))) }
+    finally { $sha.Dispose() }
+    return "$($sorted.Length) $([BitConverter]::ToString($hash).Replace('-', '').ToLowerInvariant())"
 }
 
 # 'dotnet --version' fails when global.json pins an SDK that is not installed, so it says whether a dotnet
@@ -89,11 +105,13 @@ function Use-DotNet([string] $DotNet) {
     }
 }
 
-# Warm path: the stamp holds the dotnet that compiled the build; nothing changed since, so run it.
+# Warm path: the stamp holds the dotnet that compiled the build and the checksum of its inputs then; nothing
+# changed since, so run it.
 if ((Test-Path $BuildStamp) -and (Test-Path $BuildAssembly) -and -not $env:KANIKOBUILD_FORCE_COMPILE) {
-    $StampedDotNet = Get-Content $BuildStamp -TotalCount 1
+    $Stamp = @(Get-Content $BuildStamp -TotalCount 2)
     $StampTime = (Get-Item $BuildStamp).LastWriteTimeUtc
-    if ($StampedDotNet -and (Test-Path $StampedDotNet) -and -not (Test-InputsChanged $StampTime)) {
+    if ($Stamp.Length -eq 2 -and $Stamp[0] -and (Test-Path $Stamp[0]) -and $Stamp[1] -eq (Get-InputChecksum $StampTime)) {
+        $StampedDotNet = $Stamp[0]
         Use-DotNet $StampedDotNet
         ExecSafe { & $env:DOTNET_EXE $BuildAssembly $BuildArguments }
         exit 0
@@ -135,9 +153,10 @@ else {
 
 Write-Output "Microsoft (R) .NET SDK version $DotNetVersion"
 
-# The stamp is taken before compiling, so an edit made during the compile triggers the next one.
+# The stamp is taken before compiling (its time and the input checksum), so an edit made during the compile
+# triggers the next one.
 New-Item -ItemType Directory -Path $TempDirectory -Force | Out-Null
-Set-Content -Path "$BuildStamp.new" -Value $env:DOTNET_EXE
+Set-Content -Path "$BuildStamp.new" -Value @($env:DOTNET_EXE, (Get-InputChecksum $null))
 # 'msbuild -restore' is 'build' without the CLI's forced summary: silent unless something is wrong.
 ExecSafe { & $env:DOTNET_EXE msbuild $BuildProjectFile -restore /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary -verbosity:quiet }
 Move-Item -Path "$BuildStamp.new" -Destination $BuildStamp -Force

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bootstrap, Nuke style: find (or install) the .NET SDK that global.json asks for, compile build/ when it
-# changed, run it with the arguments. The warm path (nothing under build/, src/, global.json or
-# Directory.*.props changed since the last successful compile) runs the compiled build directly, without
-# MSBuild: `./build.sh --help` then costs one runtime start-up.
+# changed, run it with the arguments. The warm path (no input file of the compile added, removed or edited
+# since the last successful compile: the files under build/ and src/, global.json, Directory.*.props and
+# .targets, .editorconfig) runs the compiled build directly, without MSBuild: `./build.sh --help` then costs
+# one runtime start-up.
 set -eo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -28,10 +29,22 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # EXECUTION
 ###########################################################################
 
-# Prints the first input that is newer than the stamp (bin/ and obj/ are outputs, not inputs).
-function first_changed_input {
-    find "$SCRIPT_DIR/build" "$SCRIPT_DIR/src" "$DOTNET_GLOBAL_FILE" "$SCRIPT_DIR"/Directory.*.props "$SCRIPT_DIR"/Directory.*.targets \
-        \( -name bin -o -name obj \) -prune -o -newer "$BUILD_STAMP" -print -quit 2>/dev/null || true
+# A checksum of the compile's inputs: files only, never directories (a directory's mtime changes when the
+# compile creates bin/ and obj/ in it) and nothing under bin/ or obj/ (outputs). With "newer", a file newer than
+# the stamp is listed twice, so the sum differs from the one the stamp recorded when a file was edited since
+# the last compile, and the listing itself makes it differ when one was added, removed or renamed. One walk of
+# the tree and two small processes: this runs on the warm path of every run.
+function input_checksum {
+    local roots=("$SCRIPT_DIR/build" "$SCRIPT_DIR/src") file
+    for file in "$DOTNET_GLOBAL_FILE" "$SCRIPT_DIR"/Directory.*.props "$SCRIPT_DIR"/Directory.*.targets \
+        "$SCRIPT_DIR/.editorconfig" "$SCRIPT_DIR/NuGet.config" "$SCRIPT_DIR/nuget.config"; do
+        [[ -f "$file" ]] && roots+=("$file")
+    done
+    if [[ "${1:-}" == newer ]]; then
+        find "${roots[@]}" \( -name bin -o -name obj \) -prune -o -type f -print \( -newer "$BUILD_STAMP" -print \) 2>/dev/null | LC_ALL=C sort | cksum
+    else
+        find "${roots[@]}" \( -name bin -o -name obj \) -prune -o -type f -print 2>/dev/null | LC_ALL=C sort | cksum
+    fi
 }
 
 function use_dotnet {
@@ -43,10 +56,12 @@ function use_dotnet {
     fi
 }
 
-# Warm path: the stamp holds the dotnet that compiled the build; nothing changed since, so run it.
+# Warm path: the stamp holds the dotnet that compiled the build and the checksum of its inputs then; nothing
+# changed since, so run it.
 if [[ -f "$BUILD_STAMP" && -f "$BUILD_ASSEMBLY" && -z "${KANIKOBUILD_FORCE_COMPILE:-}" ]]; then
-    STAMPED_DOTNET=$(head -n 1 "$BUILD_STAMP")
-    if [[ -x "$STAMPED_DOTNET" && -z "$(first_changed_input)" ]]; then
+    STAMPED_DOTNET="" STAMPED_INPUTS=""
+    { read -r STAMPED_DOTNET; read -r STAMPED_INPUTS; } < "$BUILD_STAMP" || true
+    if [[ -x "$STAMPED_DOTNET" && -n "$STAMPED_INPUTS" && "$(input_checksum newer)" == "$STAMPED_INPUTS" ]]; then
         use_dotnet "$STAMPED_DOTNET"
         exec "$DOTNET_EXE" "$BUILD_ASSEMBLY" "$@"
     fi
@@ -82,9 +97,10 @@ fi
 
 echo "Microsoft (R) .NET SDK version $DOTNET_VERSION"
 
-# The stamp is taken before compiling, so an edit made during the compile triggers the next one.
+# The stamp is taken before compiling (its time and the input checksum), so an edit made during the compile
+# triggers the next one.
 mkdir -p "$TEMP_DIRECTORY"
-echo "$DOTNET_EXE" > "$BUILD_STAMP.new"
+printf '%s\n%s\n' "$DOTNET_EXE" "$(input_checksum)" > "$BUILD_STAMP.new"
 # 'msbuild -restore' is 'build' without the CLI's forced summary: silent unless something is wrong.
 "$DOTNET_EXE" msbuild "$BUILD_PROJECT_FILE" -restore /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary -verbosity:quiet
 mv -f "$BUILD_STAMP.new" "$BUILD_STAMP"

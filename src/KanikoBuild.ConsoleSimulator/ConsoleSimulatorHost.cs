@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KanikoBuild.ConsoleSimulator;
@@ -44,6 +45,9 @@ public sealed class ConsoleSimulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ConsoleSimulatorHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        // A simulator has nothing to drain: on SIGTERM (or a test's dispose) in-flight requests get a moment, not
+        // the host's default 30 s, which is what kept a stopped simulator alive for half a minute.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
 
         var state = new SimulatorState(options);
@@ -68,7 +72,7 @@ public sealed class ConsoleSimulatorHost : IAsyncDisposable
         return new ConsoleSimulatorHost(app, stopping, registryHttp, control, address);
     }
 
-    /// <summary>Runs until <paramref name="ct"/> is cancelled (the program's Ctrl+C).</summary>
+    /// <summary>Runs until the host stops: SIGTERM, SIGINT or SIGQUIT (the host's console lifetime), or <paramref name="ct"/>.</summary>
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()

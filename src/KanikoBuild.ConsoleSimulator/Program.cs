@@ -36,18 +36,13 @@ if (options.Users.Count == 0)
     return 2;
 }
 
-using var shutdown = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; shutdown.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => shutdown.Cancel();
-await using var host = await ConsoleSimulatorHost.StartAsync(options, shutdown.Token);
+// SIGTERM, SIGINT (Ctrl+C) and SIGQUIT are the host's: its console lifetime stops the application on each. The
+// program must wait for exactly that; waiting on a token of its own left it running after SIGTERM, because the
+// lifetime takes the signal over (so the runtime does not exit by itself) and no ProcessExit follows.
+await using var host = await ConsoleSimulatorHost.StartAsync(options);
 Console.Out.WriteLine($"{SimulatorLogLabel()} console URL: {host.ConsoleUrl}");
-try
-{
-    await Task.Delay(Timeout.Infinite, shutdown.Token);
-}
-catch (OperationCanceledException)
-{
-}
+await host.WaitForShutdownAsync(CancellationToken.None);
+Console.Out.WriteLine($"{SimulatorLogLabel()} stopped");
 return 0;
 
 static string SimulatorLogLabel() => "[Console SIMULATOR]";

@@ -53,7 +53,7 @@ internal static class BuildRunner
         var colors = context.Colors ?? (!context.Environment.ContainsKey("NO_COLOR")
             && (host is Host.GitHubActions or Host.GitLab || (ReferenceEquals(context.Console, Console.Out) && !Console.IsOutputRedirected)));
         var warnings = new WarningCollector(() => current?.Name);
-        using var logger = EngineLogging.Create(context.Console, verbosity.ToLevel(), colors,
+        using var logger = EngineLogging.Create(context.Console, EngineLogging.ConsoleLevel(verbosity), colors,
             root is null ? null : Path.Combine(root, ".nuke", "temp", "build.log"), () => current?.Name, warnings);
         var previousLogger = Log.Logger;
         Log.Logger = logger;
@@ -159,9 +159,7 @@ internal static class BuildRunner
                 setCurrent(target);
                 build.SetCurrentTarget(target, ct);
             },
-            RequirementHint = member => parameters.FirstOrDefault(p => p.Member?.Name == member) is { } p
-                ? $"pass {p.Switch}, set {p.EnvironmentVariable} or add \"{p.Name}\" to .nuke/parameters.json"
-                : null,
+            RequirementHint = member => parameters.FirstOrDefault(p => p.Member?.Name == member) is { } p ? RequirementHint(p) : null,
         };
 
         var failedBeforeRunning = false;
@@ -192,6 +190,15 @@ internal static class BuildRunner
             _ => FailureExitCode,
         };
     }
+
+    /// <summary>
+    /// How to give a missing required parameter. A secret is named by its environment variable only: a switch shows
+    /// in <c>ps</c> and shell history, and parameters.json is a file on disk, so suggesting either would contradict
+    /// "secrets belong in the environment".
+    /// </summary>
+    internal static string RequirementHint(ParameterDescriptor parameter) => parameter.Secret
+        ? $"it is a secret: set the environment variable {parameter.EnvironmentVariable} (secrets belong in the environment, not on the command line or in .nuke/parameters.json)"
+        : $"pass {parameter.Switch}, set {parameter.EnvironmentVariable} or add \"{parameter.Name}\" to .nuke/parameters.json";
 
     static void WriteErrorsAndWarnings(ILogger logger, WarningCollector warnings)
     {
@@ -282,11 +289,11 @@ internal static class BuildRunner
 
     static void WriteLogo(ILogger raw, ILogger logger)
     {
-        raw.Debug("  _  __          _ _         ___      _ _    _ ");
-        raw.Debug(" | |/ /__ _ _ _ (_) |_____  | _ )_  _(_) |__| |");
-        raw.Debug(" | ' </ _` | ' \\| | / / _ \\ | _ \\ || | | / _` |");
-        raw.Debug(" |_|\\_\\__,_|_||_|_|_\\_\\___/ |___/\\_,_|_|_\\__,_|");
-        raw.Debug(string.Empty);
+        raw.Information("  _  __          _ _         ___      _ _    _ ");
+        raw.Information(" | |/ /__ _ _ _ (_) |_____  | _ )_  _(_) |__| |");
+        raw.Information(" | ' </ _` | ' \\| | / / _ \\ | _ \\ || | | / _` |");
+        raw.Information(" |_|\\_\\__,_|_||_|_|_\\_\\___/ |___/\\_,_|_|_\\__,_|");
+        raw.Information(string.Empty);
         logger.Information("KanikoBuild execution engine version {Version:l}", typeof(BuildRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
     }
 

@@ -39,6 +39,20 @@ public sealed class ParametersTests
         Assert.Single(log.Lines);
     }
 
+    [Fact]
+    public void The_plain_http_warning_is_given_once_per_run_not_once_per_parse()
+    {
+        var log = new CapturedLog();
+        for (var i = 0; i < 4; i++)
+            ScanParameters.ParseConsoleUrl("http://127.0.0.1:8084", log.Logger);
+        Assert.Single(log.Lines, l => l.Contains("plain http"));
+        ScanParameters.ParseConsoleUrl("http://127.0.0.1:8085/tenant", log.Logger);
+        Assert.Equal(2, log.Lines.Count(l => l.Contains("plain http")));
+        var nextRun = new CapturedLog();
+        ScanParameters.ParseConsoleUrl("http://127.0.0.1:8084", nextRun.Logger);
+        Assert.Single(nextRun.Lines);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("console.example.com")]

@@ -9,9 +9,9 @@ public class AuthTests
     static readonly RegistryCredential s_seed = new("seed", "seed-password");
     static readonly RegistryCredential s_ci = new("ci", "ci-password");
 
-    static RegistryTokenIssuer Issuer()
+    static async Task<RegistryTokenIssuer> Issuer()
     {
-        var issuer = new RegistryTokenIssuer();
+        var issuer = await RegistryTokenIssuer.StartAsync();
         issuer.Users["seed"] = "seed-password";
         issuer.Users["ci"] = "ci-password";
         // ci may read dev and write prod; nothing else.
@@ -28,7 +28,7 @@ public class AuthTests
     [Fact]
     public async Task Token_auth_uses_one_token_per_client_with_the_mount_scope()
     {
-        await using var issuer = Issuer();
+        await using var issuer = await Issuer();
         await using var registry = await KanikoBuild.Testing.Registry.StartAsync(issuer.RegistryConfig);
         using var seed = Clients.For(registry.Host, Clients.Options(s_seed));
         var repo = Clients.Repository();
@@ -49,7 +49,7 @@ public class AuthTests
     [Fact]
     public async Task Missing_push_rights_and_wrong_passwords_are_clear_errors()
     {
-        await using var issuer = Issuer();
+        await using var issuer = await Issuer();
         await using var registry = await KanikoBuild.Testing.Registry.StartAsync(issuer.RegistryConfig);
         using var seed = Clients.For(registry.Host, Clients.Options(s_seed));
         var repo = Clients.Repository();

@@ -104,6 +104,34 @@ public class ReportTests
         Assert.DoesNotContain('\n', verdictLine);
     }
 
+    [Theory]
+    [InlineData("deferred")]
+    [InlineData("will not fix")]
+    [InlineData("open")]
+    [InlineData("needed")]
+    [InlineData(null)]
+    public async Task A_finding_marked_no_fix_is_counted_in_the_no_fix_column_whatever_the_policy(string? status)
+    {
+        var result = Result(Finding("CVE-NOFIX", Severity.Critical, "zlib", "1.2.11", status), Finding("CVE-FIX", Severity.Critical, "openssl", "1.1", "fixed in 1.2"),
+            Finding("CVE-FIXED", Severity.High, "busybox", "1.33", "fixed"));
+        var verdict = PolicyEvaluator.Evaluate(result, ScanPolicy.Default, Today);
+        var (dir, _, log) = await Write(result, verdict);
+        using var _1 = dir;
+
+        var critical = verdict.VulnerabilityCounts.Single(c => c.Severity == Severity.Critical);
+        Assert.Equal((2, 2, 0, 1), (critical.Total, critical.Counted, critical.WithoutFix + critical.Allowed, critical.Unfixed));
+        Assert.Equal(0, verdict.VulnerabilityCounts.Single(c => c.Severity == Severity.High).Unfixed);
+        var markdown = File.ReadAllText(Path.Combine(dir.Combine("reports"), ReportWriter.MarkdownFileName));
+        Assert.Contains("| **critical** | 2 | 2 | 0 | 1 | 0 |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| {(status is null ? "no fix" : $"no fix ({status})")} |", markdown, StringComparison.Ordinal);
+        Assert.Contains(log.Lines, l => Regex.IsMatch(l, @"^critical\s+2\s+2\s+0\s+1\s+0  over the limit$"));
+        Assert.Contains(log.Lines, l => Regex.IsMatch(l, @"^high\s+1\s+1\s+0\s+0\s+0  over the limit$"));
+
+        // With onlyFixed the unfixed finding is also left out of the count; the column says the same.
+        var onlyFixed = PolicyEvaluator.Evaluate(result, ScanPolicy.Default with { OnlyFixed = true }, Today).VulnerabilityCounts.Single(c => c.Severity == Severity.Critical);
+        Assert.Equal((2, 1, 1, 1), (onlyFixed.Total, onlyFixed.Counted, onlyFixed.WithoutFix, onlyFixed.Unfixed));
+    }
+
     [Fact]
     public async Task A_clean_scan_logs_a_passing_verdict()
     {

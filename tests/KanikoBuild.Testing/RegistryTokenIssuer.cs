@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace KanikoBuild.Testing;
 
@@ -17,31 +17,41 @@ public sealed class RegistryTokenIssuer : IAsyncDisposable
     public const string Service = "kanikobuild-test-registry";
     public const string Issuer = "kanikobuild-test-issuer";
 
-    readonly HttpListener _listener = new();
     readonly RSA _key = RSA.Create(2048);
     readonly X509Certificate2 _certificate;
     readonly TempDirectory _directory = new("kanikobuild-token-");
-    readonly Task _loop;
     readonly ConcurrentQueue<TokenRequest> _requests = new();
+    LoopbackHttpServer? _server;
 
-    public RegistryTokenIssuer()
+    RegistryTokenIssuer()
     {
         var request = new CertificateRequest("CN=kanikobuild test token issuer", _key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
         _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         RootCertificateBundle = _directory.Write("root.pem", _certificate.ExportCertificatePem() + "\n");
-        Port = FreePort.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+    }
+
+    public static async Task<RegistryTokenIssuer> StartAsync()
+    {
+        var issuer = new RegistryTokenIssuer();
+        try
+        {
+            issuer._server = await LoopbackHttpServer.StartAsync(issuer.ServeAsync);
+            return issuer;
+        }
+        catch
+        {
+            await issuer.DisposeAsync();
+            throw;
+        }
     }
 
     public sealed record TokenRequest(string? User, IReadOnlyList<string> Scopes, string? Service);
 
-    public int Port { get; }
+    public int Port => _server!.Port;
 
-    public string Realm => $"http://127.0.0.1:{Port}/token";
+    public string Realm => $"{_server!.Address}/token";
 
     public string RootCertificateBundle { get; }
 
@@ -65,41 +75,24 @@ public sealed class RegistryTokenIssuer : IAsyncDisposable
             rootcertbundle: {RootCertificateBundle}
         """;
 
-    async Task ServeAsync()
+    async Task ServeAsync(HttpContext context)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                Handle(context);
-            }
-            catch (Exception e)
-            {
-                context.Response.StatusCode = 500;
-                var body = Encoding.UTF8.GetBytes(e.Message);
-                context.Response.OutputStream.Write(body);
-            }
-            finally
-            {
-                context.Response.Close();
-            }
+            await HandleAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsync(e.Message);
         }
     }
 
-    void Handle(HttpListenerContext context)
+    async Task HandleAsync(HttpContext context)
     {
-        var query = context.Request.QueryString;
+        var query = context.Request.Query;
         string? user = null;
-        if (context.Request.Headers["Authorization"] is { } authorization && authorization.StartsWith("Basic ", StringComparison.Ordinal))
+        if (context.Request.Headers.Authorization.ToString() is { } authorization && authorization.StartsWith("Basic ", StringComparison.Ordinal))
         {
             var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..]));
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
@@ -111,8 +104,8 @@ public sealed class RegistryTokenIssuer : IAsyncDisposable
             }
             user = name;
         }
-        var scopes = query.GetValues("scope")?.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList() ?? [];
-        _requests.Enqueue(new TokenRequest(user, scopes, query["service"]));
+        var scopes = query["scope"].SelectMany(s => (s ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        _requests.Enqueue(new TokenRequest(user, scopes, query["service"].FirstOrDefault()));
         var access = new List<object>();
         foreach (var scope in scopes)
         {
@@ -142,7 +135,7 @@ public sealed class RegistryTokenIssuer : IAsyncDisposable
         });
         var response = JsonSerializer.SerializeToUtf8Bytes(new { token, access_token = token, expires_in = TokenLifetimeSeconds, issued_at = DateTimeOffset.UtcNow.ToString("O") });
         context.Response.ContentType = "application/json";
-        context.Response.OutputStream.Write(response);
+        await context.Response.Body.WriteAsync(response);
     }
 
     string Sign(object claims)
@@ -162,9 +155,8 @@ public sealed class RegistryTokenIssuer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        try { await _loop; } catch (Exception) { }
+        if (_server is not null)
+            await _server.DisposeAsync();
         _certificate.Dispose();
         _key.Dispose();
         _directory.Dispose();

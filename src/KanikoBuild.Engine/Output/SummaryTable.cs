@@ -48,7 +48,7 @@ internal static class SummaryTable
     {
         ExecutionStatus.Failed => LogEventLevel.Error,
         ExecutionStatus.Aborted or ExecutionStatus.NotRun => LogEventLevel.Warning,
-        ExecutionStatus.Skipped => LogEventLevel.Debug,
+        // Skipped too: a skipped target belongs in the summary at the default verbosity, which hides Debug.
         _ => LogEventLevel.Information,
     };
 

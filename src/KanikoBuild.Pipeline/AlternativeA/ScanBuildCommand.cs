@@ -101,7 +101,7 @@ public static class ScanBuildCommand
             File.Delete(tarball);
         }
 
-        var verdict = await VerdictGate.ApplyAsync(result, checkedInputs.RequireVerdict(), settings.RootDirectory, dockerfilePath, time, ct).ConfigureAwait(false);
+        var verdict = await VerdictGate.ApplyAsync(result, settings, checkedInputs.RequireVerdict(), dockerfilePath, time, ct).ConfigureAwait(false);
         return new ScanBuildOutcome(instrumented, result, verdict, layers);
     }
 

@@ -39,7 +39,7 @@ public static class AwaitScanStep
         Log.Information("The Console's result for {Image}@{Digest} arrived after {Waited:0.0} s ({Requests} requests).",
             wait.Entry.DisplayName, digest, wait.Waited.TotalSeconds, wait.Requests);
         var result = ScanResultReader.FromRegistryEntry(wait.Entry.Raw);
-        return await VerdictGate.ApplyAsync(result, checkedInputs.RequireVerdict(), settings.RootDirectory, dockerfilePath: null, time, ct).ConfigureAwait(false);
+        return await VerdictGate.ApplyAsync(result, settings, checkedInputs.RequireVerdict(), dockerfilePath: null, time, ct).ConfigureAwait(false);
     }
 
     /// <summary>The pushed manifest's config digest: the Console names images by it (their image id).</summary>

@@ -12,20 +12,24 @@ public sealed class ConsoleSimulatorProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly string _scenario;
+    readonly TimeProvider _time;
 
-    ConsoleSimulatorProcess(Process process, string scenario, Uri consoleUrl)
+    ConsoleSimulatorProcess(Process process, string scenario, Uri consoleUrl, TimeProvider time)
     {
         _process = process;
         _scenario = scenario;
+        _time = time;
         ConsoleUrl = consoleUrl;
     }
 
     public Uri ConsoleUrl { get; }
 
+    internal Process Process => _process;
+
     public static string AssemblyPath(string rootDirectory) =>
         Path.Combine(rootDirectory, "src", "KanikoBuild.ConsoleSimulator", "bin", "Debug", "net10.0", "KanikoBuild.ConsoleSimulator.dll");
 
-    public static async Task<ConsoleSimulatorProcess> StartAsync(string rootDirectory, string user, string password, string feedPath, string twistcli, CancellationToken ct)
+    public static async Task<ConsoleSimulatorProcess> StartAsync(string rootDirectory, string user, string password, string feedPath, string twistcli, CancellationToken ct, TimeProvider? time = null)
     {
         var assembly = AssemblyPath(rootDirectory);
         if (!File.Exists(assembly))
@@ -51,7 +55,7 @@ public sealed class ConsoleSimulatorProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Log.Warning("{Line}", line); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var simulator = new ConsoleSimulatorProcess(process, scenario, new Uri($"http://127.0.0.1:{port}"));
+        var simulator = new ConsoleSimulatorProcess(process, scenario, new Uri($"http://127.0.0.1:{port}"), time ?? TimeProvider.System);
         try
         {
             await simulator.WaitUntilReadyAsync(ct).ConfigureAwait(false);
@@ -67,16 +71,18 @@ public sealed class ConsoleSimulatorProcess : IAsyncDisposable
     Task WaitUntilReadyAsync(CancellationToken ct) =>
         Readiness.WaitAsync(new Uri(ConsoleUrl, "api/v1/version"), _process, "The Console simulator", TimeSpan.FromSeconds(60), ct);
 
-    public ValueTask DisposeAsync()
+    /// <summary>Stops the simulator as a service manager would (SIGTERM, then a kill after a grace period); its exit code.</summary>
+    internal async Task<int> StopAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+        await GracefulStop.StopAsync(_process, _time).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
         _process.Dispose();
         try { Directory.Delete(Path.GetDirectoryName(_scenario)!, recursive: true); } catch (IOException) { }
-        return ValueTask.CompletedTask;
     }
 
 }

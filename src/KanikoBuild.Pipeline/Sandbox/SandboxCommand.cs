@@ -5,14 +5,41 @@ using KanikoBuild.Kaniko;
 using KanikoBuild.Pipeline.AlternativeA;
 using KanikoBuild.Pipeline.AlternativeB;
 using KanikoBuild.Registry;
+using KanikoBuild.Scanning;
 using Serilog;
 
 namespace KanikoBuild.Pipeline.Sandbox;
 
-/// <summary>One verdict the Sandbox shows: which alternative, which sample, what was expected and what happened.</summary>
-public sealed record SandboxOutcome(string Alternative, string Sample, bool ExpectedToPass, bool Passed, string Detail, string Reports)
+/// <summary>What the Sandbox expects of one sample's verdict.</summary>
+public enum SandboxExpectation
 {
-    public bool AsExpected => ExpectedToPass == Passed;
+    Pass,
+
+    /// <summary>The verdict fails (the vulnerable sample under the default policy).</summary>
+    FailThePolicy,
+
+    /// <summary>The user's own policy (<c>--policy</c>, <c>--fail-on</c>) decides; a pass and a policy failure are both fine.</summary>
+    AsThePolicyDecides,
+}
+
+/// <summary>What happened: a verdict either way, or a failure that is no verdict (a bad parameter, a tool, a peer).</summary>
+public enum SandboxResult
+{
+    Passed,
+    FailedThePolicy,
+    Error,
+}
+
+/// <summary>One verdict the Sandbox shows: which alternative, which sample, what was expected and what happened.</summary>
+public sealed record SandboxOutcome(string Alternative, string Sample, SandboxExpectation Expected, SandboxResult Result, string Detail, string Reports)
+{
+    /// <summary>An error is never expected: only a verdict can be.</summary>
+    public bool AsExpected => Expected switch
+    {
+        SandboxExpectation.Pass => Result == SandboxResult.Passed,
+        SandboxExpectation.FailThePolicy => Result == SandboxResult.FailedThePolicy,
+        _ => Result != SandboxResult.Error,
+    };
 }
 
 /// <summary>
@@ -24,21 +51,36 @@ public static class SandboxCommand
 {
     static readonly (string Name, bool ExpectedToPass)[] s_samples = [("app", true), ("app-vulnerable", false)];
 
+    /// <summary>Where the reports land without <c>--reports-dir</c>: one folder per alternative and sample below it.</summary>
+    public const string DefaultReportsDirectory = "artifacts/sandbox";
+
     public static async Task<IReadOnlyList<SandboxOutcome>> RunAsync(PipelineSettings settings, CancellationToken ct)
     {
         var root = settings.RootDirectory;
         var samples = Path.Combine(root, "samples");
-        Log.Information("Sandbox: starting a local registry, the Console SIMULATOR and the kaniko executor on this machine");
 
+        // The verdict's parameters are the user's and are checked before anything starts: a missing --policy file,
+        // a bad --fail-on or --report-formats is one clear error, never a sample that "failed as expected".
+        var policy = await ScanPolicy.LoadAsync(settings.Policy, settings.FailOn, root, ct).ConfigureAwait(false);
+        var formats = ReportOptions.ParseFormats(settings.ReportFormats);
+        var ownPolicy = !string.IsNullOrWhiteSpace(settings.Policy) || !string.IsNullOrWhiteSpace(settings.FailOn);
+        var reportsRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(settings.ReportsDir) ? DefaultReportsDirectory : settings.ReportsDir, root);
+        Log.Information("Policy: {Policy}, fail on {FailOn}; reports ({Formats}) under {Reports}",
+            policy.SourcePath is null ? "the built-in defaults" : Path.GetRelativePath(root, policy.SourcePath), policy.FailOn,
+            string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant())), Path.GetRelativePath(root, reportsRoot));
+        if (ownPolicy)
+            Log.Information("Your policy decides the vulnerable sample's verdict: a pass and a policy failure are both shown as they come; anything else fails the Sandbox.");
+
+        Log.Information("Starting a local registry, the Console SIMULATOR and the kaniko executor on this machine");
         await using var registry = await LocalRegistry.StartAsync(ct: ct).ConfigureAwait(false);
-        Log.Information("Sandbox: registry at {Registry} (dev: /dev, release: /release, production: /prod)", registry.Host);
+        Log.Information("Registry at {Registry} (dev: /dev, release: /release, production: /prod)", registry.Host);
         var twistcli = await StandIns.BuildGoAsync(root, "twistcli", ct).ConfigureAwait(false);
 
         const string user = "sandbox";
         var password = string.IsNullOrEmpty(settings.ConsolePassword) ? RandomNumberGenerator.GetHexString(32, lowercase: true) : settings.ConsolePassword;
         Secrets.Register(password);
         await using var console = await ConsoleSimulatorProcess.StartAsync(root, user, password, Path.Combine(samples, "feed-entries.json"), twistcli, ct).ConfigureAwait(false);
-        Log.Information("Sandbox: Console SIMULATOR at {Console} (not a real Prisma Cloud Console)", console.ConsoleUrl);
+        Log.Information("Console SIMULATOR at {Console} (not a real Prisma Cloud Console)", console.ConsoleUrl);
 
         var kanikoImage = await KanikoImageAsync(settings, root, ct).ConfigureAwait(false);
         using (var client = new RegistryClient(RegistrySpec.Parse(registry.Host), new RegistryClientOptions { UseDockerConfig = false }))
@@ -47,6 +89,7 @@ public static class SandboxCommand
         var outcomes = new List<SandboxOutcome>();
         foreach (var (sample, expectedToPass) in s_samples)
         {
+            var expected = expectedToPass ? SandboxExpectation.Pass : ownPolicy ? SandboxExpectation.AsThePolicyDecides : SandboxExpectation.FailThePolicy;
             var common = settings with
             {
                 Context = samples,
@@ -63,7 +106,6 @@ public static class SandboxCommand
                 ConsoleProject = null,
                 ConsoleCaCert = null,
                 TwistcliPath = twistcli,
-                Policy = null,
                 DevRegistry = $"{registry.Host}/dev",
                 ProdRegistry = $"{registry.Host}/prod",
                 Image = $"samples/{sample}",
@@ -73,13 +115,15 @@ public static class SandboxCommand
                 ScanTimeout = "180",
                 DevRegistryUser = null, DevRegistryPassword = null, ProdRegistryUser = null, ProdRegistryPassword = null,
             };
-            outcomes.Add(await RunAlternativeAsync("A", sample, expectedToPass, common, async s =>
+            // The release destination is set for ScanBuild too: it names the image in the reports, as in a pipeline.
+            var release = common with { Destinations = [$"{registry.Host}/release/samples/{sample}:sandbox"] };
+            outcomes.Add(await RunAlternativeAsync("A", sample, expected, release, reportsRoot, async s =>
             {
                 await ScanBuildCommand.RunAsync(s, ct).ConfigureAwait(false);
-                var pushed = await ReleaseBuildCommand.RunAsync(s with { Destinations = [$"{registry.Host}/release/samples/{sample}:sandbox"] }, ct).ConfigureAwait(false);
+                var pushed = await ReleaseBuildCommand.RunAsync(s, ct).ConfigureAwait(false);
                 return $"scanned, released as {pushed.Reference}@{pushed.Digest}";
             }).ConfigureAwait(false));
-            outcomes.Add(await RunAlternativeAsync("B", sample, expectedToPass, common, async s =>
+            outcomes.Add(await RunAlternativeAsync("B", sample, expected, common, reportsRoot, async s =>
             {
                 var pushed = await PushDevCommand.RunAsync(s, ct).ConfigureAwait(false);
                 await AwaitScanStep.RunAsync(s, ct).ConfigureAwait(false);
@@ -91,15 +135,20 @@ public static class SandboxCommand
         Report(outcomes, root);
         var unexpected = outcomes.Where(o => !o.AsExpected).ToList();
         if (unexpected.Count > 0)
-            throw new PipelineException($"{unexpected.Count} verdict(s) differ from what the samples expect: {string.Join("; ", unexpected.Select(o => $"{o.Alternative}/{o.Sample}: {o.Detail}"))}");
-        Log.Information("Sandbox: every verdict is the expected one; stopping the registry and the Console SIMULATOR.");
+            throw new PipelineException($"{unexpected.Count} of {outcomes.Count} runs did not end as the samples expect: {string.Join("; ", unexpected.Select(o => $"{o.Alternative}/{o.Sample}: {o.Detail}"))}");
+        Log.Information("Done: every verdict is the expected one; stopping the registry and the Console SIMULATOR.");
         return outcomes;
     }
 
-    static async Task<SandboxOutcome> RunAlternativeAsync(string alternative, string sample, bool expectedToPass, PipelineSettings common,
-        Func<PipelineSettings, Task<string>> run)
+    /// <summary>
+    /// Runs one alternative on one sample and says what happened. Only a failed verdict
+    /// (<see cref="VerdictFailedException"/>, naming its reasons and CVEs) counts as a policy failure; every other
+    /// failure is an error, which no sample expects, so it fails the Sandbox.
+    /// </summary>
+    internal static async Task<SandboxOutcome> RunAlternativeAsync(string alternative, string sample, SandboxExpectation expected, PipelineSettings common,
+        string reportsRoot, Func<PipelineSettings, Task<string>> run)
     {
-        var reports = Path.Combine(common.RootDirectory, "artifacts", "sandbox", alternative, sample);
+        var reports = Path.Combine(reportsRoot, alternative, sample);
         var settings = common with
         {
             ReportsDir = reports,
@@ -107,32 +156,40 @@ public static class SandboxCommand
             TemporaryDirectory = Path.Combine(common.TemporaryDirectory, "sandbox", alternative, sample),
             InstrumentedDockerfile = Path.Combine(common.TemporaryDirectory, "sandbox", alternative, sample, "Dockerfile.scan"),
         };
-        Log.Information("Sandbox: alternative {Alternative} on samples/{Sample} (expected to {Expectation})", alternative, sample, expectedToPass ? "pass" : "fail the policy");
+        Log.Information("Alternative {Alternative} on samples/{Sample} (expected to {Expectation})", alternative, sample, expected switch
+        {
+            SandboxExpectation.Pass => "pass",
+            SandboxExpectation.FailThePolicy => "fail the policy",
+            _ => "pass or fail as your policy decides",
+        });
         try
         {
             var detail = await run(settings).ConfigureAwait(false);
-            return new SandboxOutcome(alternative, sample, expectedToPass, Passed: true, detail, reports);
+            return new SandboxOutcome(alternative, sample, expected, SandboxResult.Passed, detail, reports);
         }
-        catch (PipelineException e) when (!expectedToPass)
+        catch (VerdictFailedException e)
         {
-            Log.Information("Sandbox: samples/{Sample} failed as expected: {Reason}", sample, e.Message);
-            return new SandboxOutcome(alternative, sample, expectedToPass, Passed: false, e.Message, reports);
+            var outcome = new SandboxOutcome(alternative, sample, expected, SandboxResult.FailedThePolicy, e.Message, reports);
+            if (outcome.AsExpected)
+                Log.Information("samples/{Sample} failed the policy, as expected: {Reason}", sample, e.Message);
+            return outcome;
         }
         catch (PipelineException e)
         {
-            return new SandboxOutcome(alternative, sample, expectedToPass, Passed: false, e.Message, reports);
+            Log.Error("samples/{Sample}, alternative {Alternative}: {Reason}", sample, alternative, e.Message);
+            return new SandboxOutcome(alternative, sample, expected, SandboxResult.Error, e.Message, reports);
         }
     }
 
     static void Report(IReadOnlyList<SandboxOutcome> outcomes, string root)
     {
-        Log.Information("Sandbox verdicts:");
+        Log.Information("Verdicts:");
         foreach (var o in outcomes)
         {
             Log.Information("  {Alternative}  samples/{Sample,-15} {Verdict,-5} ({Expectation})  reports: {Reports}",
-                o.Alternative, o.Sample, o.Passed ? "PASS" : "FAIL", o.AsExpected ? "as expected" : "NOT as expected",
-                Path.GetRelativePath(root, o.Reports));
-            if (!o.Passed)
+                o.Alternative, o.Sample, o.Result switch { SandboxResult.Passed => "PASS", SandboxResult.FailedThePolicy => "FAIL", _ => "ERROR" },
+                o.AsExpected ? "as expected" : "NOT as expected", Path.GetRelativePath(root, o.Reports));
+            if (o.Result != SandboxResult.Passed)
                 Log.Information("     {Detail}", o.Detail);
         }
     }
@@ -160,7 +217,7 @@ public static class SandboxCommand
         }
         try
         {
-            Log.Information("Sandbox: pulling the kaniko executor {Image}", image);
+            Log.Information("Pulling the kaniko executor {Image}", image);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromMinutes(3));
             var reference = ImageReference.Parse(image);
@@ -170,7 +227,7 @@ public static class SandboxCommand
         }
         catch (Exception e) when (e is DockerApiException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            Log.Warning("Sandbox: {Image} cannot be pulled here ({Reason}); using the kaniko STAND-IN built from standins/kaniko instead (see standins/kaniko/README.md for what it does not prove).",
+            Log.Warning("{Image} cannot be pulled here ({Reason}); using the kaniko STAND-IN built from standins/kaniko instead (see standins/kaniko/README.md for what it does not prove).",
                 image, e.Message.Split('\n')[0]);
             return await StandIns.EnsureKanikoImageAsync(docker, root, StandIns.KanikoRepository, ct).ConfigureAwait(false);
         }

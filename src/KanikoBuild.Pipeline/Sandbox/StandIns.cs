@@ -30,6 +30,9 @@ public static class StandIns
             if (File.Exists(output))
                 return output;
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            // A first build compiles Go's standard library too and takes a minute or more; say so, or it looks hung.
+            Log.Information("Building the {Name} stand-in from standins/{Name} with Go (once per change of its sources; the first build takes a minute or two, later runs reuse {Output})",
+                name, name, output);
             var partial = output + ".partial";
             var lines = new List<string>();
             int exit;

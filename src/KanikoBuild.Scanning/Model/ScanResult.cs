@@ -51,7 +51,19 @@ public sealed record ScanResult
         (var d, var r) => $"{d}:{r}",
     };
 
-    /// <summary>A display name: the image name, else the digest, else the image id.</summary>
+    /// <summary>
+    /// The image this result is about, as every report names it across runs (<see cref="ImageIdentity"/>). The
+    /// pipeline sets it (the destination repository, else the Dockerfile path); unset, it falls back to the scanned name.
+    /// </summary>
+    public ImageIdentity Identity
+    {
+        get => _identity ?? ImageIdentity.OfScan(this);
+        init => _identity = value;
+    }
+
+    readonly ImageIdentity? _identity;
+
+    /// <summary>The scanned name: the image name, else the digest, else the image id (twistcli's name may be per run).</summary>
     public string DisplayName => FirstNonEmpty(ImageName, Digest, ImageId) ?? "(unnamed image)";
 
     static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

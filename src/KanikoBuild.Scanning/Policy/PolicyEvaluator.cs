@@ -54,7 +54,7 @@ public static class PolicyEvaluator
             Counted: counted.Count(v => v.Severity == s),
             Allowed: allowed.Count(a => a.Finding.Severity == s),
             WithoutFix: withoutFix.Count(v => v.Severity == s),
-            Limit: policy.FailOn.For(s))).ToList();
+            Limit: policy.FailOn.For(s)) { Unfixed = unique.Count(v => v.Severity == s && !v.HasFix) }).ToList();
 
         var complianceCounts = Severities.Descending.Select(s =>
         {
@@ -125,8 +125,8 @@ public static class PolicyEvaluator
             .Select(c => $"{c.Severity.Name()} {c.Counted}{(c.Limit is { } l ? "/" + l.ToString(CultureInfo.InvariantCulture) : "")}"));
         var allowed = verdict.AllowedFindings.Count > 0 ? $", {verdict.AllowedFindings.Count} allowed" : "";
         return verdict.Passed
-            ? $"Scan verdict for {result.DisplayName}: PASSED ({counts}{allowed})"
-            : $"Scan verdict for {result.DisplayName}: FAILED, {string.Join("; ", verdict.Reasons)}";
+            ? $"Scan verdict for {result.Identity.Name}: PASSED ({counts}{allowed})"
+            : $"Scan verdict for {result.Identity.Name}: FAILED, {string.Join("; ", verdict.Reasons)}";
     }
 
     static string ComplianceName(ComplianceIssue c) =>

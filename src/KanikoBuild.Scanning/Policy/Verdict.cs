@@ -1,8 +1,18 @@
 namespace KanikoBuild.Scanning;
 
-/// <summary>Counts for one severity: every finding, those counted against the limit, and why the rest were not.</summary>
+/// <summary>
+/// Counts for one severity: every finding, those counted against the limit, and why the rest were not
+/// (<see cref="Allowed"/>; <see cref="WithoutFix"/>, left out by <c>onlyFixed</c>). <see cref="Unfixed"/> is what the
+/// reports' "no fix" column shows: every finding of the severity that has no fix, whether or not it was counted.
+/// </summary>
 public sealed record SeverityCount(Severity Severity, int Total, int Counted, int Allowed, int WithoutFix, int? Limit)
 {
+    /// <summary>
+    /// Findings with no fix: any status but "fixed in …"/"fixed" (deferred, will not fix, open, needed, none). Zero
+    /// beside a finding the tables mark "no fix (deferred)" read as a contradiction, so this never depends on the policy.
+    /// </summary>
+    public int Unfixed { get; init; }
+
     public bool OverLimit => Limit is { } limit && Counted > limit;
 }
 

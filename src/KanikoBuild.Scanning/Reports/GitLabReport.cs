@@ -17,9 +17,10 @@ static class GitLabReport
 
     public static string Render(ScanResult result, Verdict verdict, TimeProvider time)
     {
-        var image = result.ImageName.Or(result.Digest.Or(result.ImageId.Or("unknown")));
+        // GitLab tracks a vulnerability across pipelines by its location (image, OS, package) and id: both come
+        // from the image's identity, never from the per-run scan name.
+        var image = result.Identity;
         var os = result.OperatingSystem.Or("unknown");
-        var repository = StableId.Repository(result);
         var now = time.GetUtcNow();
         var start = result.ScanTime ?? now;
         var end = result.ScanTime is { } scanned && scanned > now ? scanned : result.ScanTime ?? now;
@@ -37,7 +38,7 @@ static class GitLabReport
 
             var item = new JsonObject
             {
-                ["id"] = StableId.Uuid($"gitlab|{repository}|{v.Key}"),
+                ["id"] = StableId.Uuid($"gitlab|{image.Key}|{v.Key}"),
                 ["name"] = Text.Truncate(v.Id, 255),
                 ["description"] = Text.Truncate(v.Description.Or($"{v.Id} in {v.PackageName.Or("a package")} {v.PackageVersion}".TrimEnd()), 1_000_000),
                 ["severity"] = GitLabSeverity(v.Severity),
@@ -51,7 +52,7 @@ static class GitLabReport
                         ["version"] = v.PackageVersion ?? "",
                     },
                     ["operating_system"] = os,
-                    ["image"] = image,
+                    ["image"] = image.Name,
                 },
             };
             if (Text.IsWebLink(v.Link))

@@ -39,7 +39,8 @@ static class JUnitReport
         var failures = cases.Count(c => c.Element("failure") is not null);
         var skipped = cases.Count(c => c.Element("skipped") is not null);
         var timestamp = (result.ScanTime ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        var suiteName = $"Prisma Cloud scan: {result.DisplayName}";
+        // The suite is named by the image identity, so test history follows the image from run to run.
+        var suiteName = $"Prisma Cloud scan: {result.Identity.Name}";
         var suite = new XElement("testsuite",
             new XAttribute("name", suiteName),
             new XAttribute("tests", cases.Count),
@@ -49,7 +50,8 @@ static class JUnitReport
             new XAttribute("time", "0"),
             new XAttribute("timestamp", timestamp),
             new XElement("properties",
-                Property("image", result.ImageName),
+                Property("image", result.Identity.Name),
+                Property("scannedName", result.ImageName == result.Identity.Name ? null : result.ImageName),
                 Property("digest", result.Digest),
                 Property("imageId", result.ImageId),
                 Property("os", result.OperatingSystem),

@@ -15,7 +15,7 @@ static class LogReport
     {
         void Line(string text) => logger.Information("{Line:l}", text);
 
-        Line($"Prisma Cloud scan of {result.DisplayName}{(result.Digest is { } d && d != result.DisplayName ? $" ({d})" : "")}: " +
+        Line($"Prisma Cloud scan of {result.Identity.Name}{(result.Digest is { } d && d != result.Identity.Name ? $" ({d})" : "")}: " +
              $"{result.OperatingSystem.Or("unknown OS")}, {result.Packages.Count} packages, {result.Vulnerabilities.Count} findings, " +
              $"from {(result.Source == ScanSource.TwistcliFile ? "twistcli" : "the Console registry scan")}" +
              (result.ScanTime is { } t ? $" at {Text.Timestamp(t)}" : ""));
@@ -23,7 +23,7 @@ static class LogReport
         foreach (var c in verdict.VulnerabilityCounts)
         {
             Line(string.Format(CultureInfo.InvariantCulture, "{0,-10} {1,6} {2,8} {3,8} {4,7} {5,6}{6}",
-                c.Severity.Name(), c.Total, c.Counted, c.Allowed, c.WithoutFix, c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "-", c.OverLimit ? "  over the limit" : ""));
+                c.Severity.Name(), c.Total, c.Counted, c.Allowed, c.Unfixed, c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "-", c.OverLimit ? "  over the limit" : ""));
         }
         if (result.ComplianceIssues.Count > 0)
         {

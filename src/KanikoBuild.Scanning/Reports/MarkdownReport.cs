@@ -14,8 +14,10 @@ static class MarkdownReport
     public static string Render(ScanResult result, Verdict verdict)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"## {(verdict.Passed ? "✅" : "❌")} Prisma Cloud scan {(verdict.Passed ? "passed" : "failed")}: `{Code(result.DisplayName)}`");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## {(verdict.Passed ? "✅" : "❌")} Prisma Cloud scan {(verdict.Passed ? "passed" : "failed")}: `{Code(result.Identity.Name)}`");
         md.AppendLine();
+        if (!string.IsNullOrWhiteSpace(result.ImageName) && result.ImageName != result.Identity.Name)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- Scanned as: `{Code(result.ImageName)}`");
         if (result.Digest is { } digest)
             md.AppendLine(CultureInfo.InvariantCulture, $"- Digest: `{Code(digest)}`");
         if (result.OperatingSystem is { } os)
@@ -40,7 +42,7 @@ static class MarkdownReport
         foreach (var c in verdict.VulnerabilityCounts)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {(c.OverLimit ? "**" + c.Severity.Name() + "**" : c.Severity.Name())} | {c.Total} | {c.Counted} | {c.Allowed} | {c.WithoutFix} | {(c.Limit is { } l ? l.ToString(CultureInfo.InvariantCulture) : "–")} |");
+                $"| {(c.OverLimit ? "**" + c.Severity.Name() + "**" : c.Severity.Name())} | {c.Total} | {c.Counted} | {c.Allowed} | {c.Unfixed} | {(c.Limit is { } l ? l.ToString(CultureInfo.InvariantCulture) : "–")} |");
         }
         md.AppendLine();
 

@@ -30,7 +30,7 @@ static class SarifReport
         }
 
         var uri = LocationUri(dockerfilePath);
-        var repository = StableId.Repository(result);
+        var image = result.Identity;
         var results = new JsonArray();
         foreach (var v in findings)
         {
@@ -45,7 +45,7 @@ static class SarifReport
                 "within-limits" when v.Severity == Severity.Medium => "warning",
                 _ => "note",
             };
-            var message = $"{v.Id} ({v.RawSeverity ?? v.Severity.Name()}{(v.Cvss is { } c ? ", CVSS " + Text.Number(c) : "")}) in package {v.PackageName.Or("?")} {v.PackageVersion} of image {result.DisplayName}: " +
+            var message = $"{v.Id} ({v.RawSeverity ?? v.Severity.Name()}{(v.Cvss is { } c ? ", CVSS " + Text.Number(c) : "")}) in package {v.PackageName.Or("?")} {v.PackageVersion} of image {image.Name}: " +
                           $"{(v.FixedVersion is { } f ? "fixed in " + f : v.Status.Or("no fix"))}. " +
                           disposition switch
                           {
@@ -69,8 +69,9 @@ static class SarifReport
                     },
                     ["message"] = new JsonObject { ["text"] = $"{v.PackageName.Or("?")} {v.PackageVersion}{(v.PackagePath is { } p ? " at " + p : "")}{(v.Layer is { } layer ? " (layer: " + layer + ")" : "")}".Trim() },
                 }),
-                // Stable across builds of the same image: the alert stays one alert until the package is fixed.
-                ["partialFingerprints"] = new JsonObject { ["kanikobuildFinding/v1"] = StableId.Hex($"{repository}|{v.Id.ToUpperInvariant()}|{v.PackageName}|{v.PackagePath}") },
+                // Stable across runs for the same image (its identity, never the per-run scan name): the alert stays
+                // one alert until the package is fixed.
+                ["partialFingerprints"] = new JsonObject { ["kanikobuildFinding/v1"] = StableId.Hex($"{image.Key}|{v.Id.ToUpperInvariant()}|{v.PackageName}|{v.PackagePath}") },
                 ["properties"] = new JsonObject
                 {
                     ["severity"] = v.Severity.Name(),
@@ -110,7 +111,8 @@ static class SarifReport
             ["results"] = results,
             ["properties"] = new JsonObject
             {
-                ["image"] = result.ImageName,
+                ["image"] = image.Name,
+                ["scannedName"] = result.ImageName == image.Name ? null : result.ImageName,
                 ["digest"] = result.Digest,
                 ["imageId"] = result.ImageId,
                 ["operatingSystem"] = result.OperatingSystem,

@@ -18,18 +18,4 @@ static class StableId
         var hex = Convert.ToHexStringLower(hash.AsSpan(0, 16));
         return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..32]}";
     }
-
-    /// <summary>The image repository without tag or digest: a finding keeps its id across builds of one image.</summary>
-    public static string Repository(ScanResult result)
-    {
-        var name = result.ImageName;
-        if (string.IsNullOrWhiteSpace(name))
-            return result.ImageId ?? result.Digest ?? "image";
-        var at = name.IndexOf('@');
-        if (at >= 0)
-            name = name[..at];
-        var slash = name.LastIndexOf('/');
-        var colon = name.LastIndexOf(':');
-        return colon > slash ? name[..colon] : name;
-    }
 }

@@ -8,35 +8,13 @@ public static class TwistcliStandIn
     public const string Go = "go";
     public const string Script = "sh";
 
-    static readonly SemaphoreSlim s_gate = new(1, 1);
-    static string? s_applets;
-
     public static async Task<Shell.Result> RunAsync(string variant, ScanRoot root, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["KANIKOBUILD_TWISTCLI_ROOT"] = root.Path };
         if (variant == Go)
             return await Shell.RunAsync(await GoBinary.BuildAsync("twistcli"), arguments, environment: env);
         // Only busybox's applets on PATH: the script must work with what a busybox image has.
-        env["PATH"] = await AppletsAsync();
+        env["PATH"] = await BusyboxApplets.DirectoryAsync();
         return await Shell.RunAsync("/bin/busybox", ["sh", RepositoryRoot.Combine("standins", "twistcli", "twistcli.sh"), .. arguments], environment: env);
-    }
-
-    static async Task<string> AppletsAsync()
-    {
-        await s_gate.WaitAsync();
-        try
-        {
-            if (s_applets is not null)
-                return s_applets;
-            Peer.Require(File.Exists("/bin/busybox"), "busybox at /bin/busybox", "apt-get install busybox-static");
-            var directory = Directory.CreateTempSubdirectory("kanikobuild-applets-").FullName;
-            foreach (var applet in (await Shell.RunCheckedAsync("/bin/busybox", ["--list"])).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                File.CreateSymbolicLink(Path.Combine(directory, applet), "/bin/busybox");
-            return s_applets = directory;
-        }
-        finally
-        {
-            s_gate.Release();
-        }
     }
 }

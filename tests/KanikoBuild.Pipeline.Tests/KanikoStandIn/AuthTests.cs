@@ -10,7 +10,7 @@ public sealed class AuthTests(StandInFixture fixture)
     [Fact]
     public async Task BearerTokenRegistry_WithCredentialsInDockerConfig_PullsAndPushes_AndWithoutThemIsRefused()
     {
-        using var proxy = new TokenAuthProxy(fixture.Registry, "ci", "registry-password");
+        await using var proxy = await TokenAuthProxy.StartAsync(fixture.Registry, "ci", "registry-password");
         using var context = new TempDirectory();
         using var docker = new TempDirectory();
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("ci:registry-password"));

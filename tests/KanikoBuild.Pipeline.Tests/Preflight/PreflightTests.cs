@@ -37,7 +37,7 @@ public sealed class PreflightTests : IDisposable
 
         var inputs = await PipelinePreflight.CheckAsync(settings, PipelineTargets.AwaitScan, CancellationToken.None);
         File.WriteAllText(policyFile, "{ not a policy any more");
-        var verdict = await VerdictGate.ApplyAsync(OneHigh(), inputs.RequireVerdict(), settings.RootDirectory, null, TimeProvider.System, CancellationToken.None);
+        var verdict = await VerdictGate.ApplyAsync(OneHigh(), settings, inputs.RequireVerdict(), null, TimeProvider.System, CancellationToken.None);
 
         // The default policy (no high) would fail this image; the loaded one allows five.
         Assert.True(verdict.Passed);
