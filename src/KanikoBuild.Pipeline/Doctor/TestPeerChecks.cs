@@ -17,6 +17,7 @@ internal static class TestPeerChecks
         ["golang-go"] = ("go", () => OnPath("go")),
         ["apache2-utils"] = ("htpasswd", () => OnPath("htpasswd")),
         ["openssl"] = ("openssl", () => OnPath("openssl")),
+        ["util-linux"] = ("setpriv", () => OnPath("setpriv")),
         ["ca-certificates"] = ("the CA bundle", () => File.Exists("/etc/ssl/certs/ca-certificates.crt")),
     };
 
