@@ -28,7 +28,7 @@ public static class KanikoStandInImage
         try
         {
             using var docker = DockerEngine.CreateClient();
-            return await KanikoBuild.Pipeline.Sandbox.StandIns.EnsureKanikoImageAsync(docker, RepositoryRoot.Path, Repository, ct);
+            return await KanikoBuild.LocalPeers.StandIns.EnsureKanikoImageAsync(docker, RepositoryRoot.Path, Repository, ct);
         }
         finally
         {
