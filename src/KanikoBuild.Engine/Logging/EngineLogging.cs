@@ -38,8 +38,16 @@ internal static class EngineLogging
             to.Sink(new ConsoleSink(console, consoleLevel, colors));
             if (warnings is not null)
                 to.Sink(warnings);
-            if (logFile is not null && BuildLogFile.TryStartRun(logFile))
+            if (logFile is null || !BuildLogFile.TryStartRun(logFile))
+                return;
+            try
+            {
                 to.File(BuildLogFile.Formatter, logFile, fileSizeLimitBytes: null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Taken between emptying and opening it (another build started): the console still has everything.
+            }
         });
         return new LoggerConfiguration()
             .MinimumLevel.Verbose()
