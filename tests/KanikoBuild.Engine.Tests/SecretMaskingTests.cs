@@ -71,6 +71,31 @@ public sealed class SecretMaskingTests
     }
 
     [Fact]
+    public void The_log_file_gets_masked_properties_nested_values_and_exceptions_at_every_level()
+    {
+        var secret = NewSecret();
+        Secrets.Register(secret);
+        using var directory = new TempDirectory();
+        var file = directory.Combine(".nuke", "temp", "build.log");
+        // The console shows errors only; the file has every level, and every one of them passes the masking step.
+        using (var log = new CapturedLog(Serilog.Events.LogEventLevel.Error, file))
+        {
+            log.Logger.Verbose("{Output}", $"line one\nAuthorization: Bearer {secret}");
+            log.Logger.Debug("{@Request}", new { Url = new Uri($"https://user:{secret}@registry.example/v2/"), Headers = new[] { $"X-Token: {secret}" } });
+            log.Logger.Information($"interpolated {secret} text");
+            log.Logger.Error(new InvalidOperationException($"login failed for password {secret}"), "Failed for {User}", secret);
+        }
+        var text = File.ReadAllText(file);
+        Assert.DoesNotContain(secret, text);
+        Assert.Contains("Authorization: Bearer [REDACTED]", text);
+        Assert.Contains("X-Token: [REDACTED]", text);
+        Assert.Contains("interpolated [REDACTED] text", text);
+        Assert.Contains("| E |", text);
+        Assert.Contains("Failed for [REDACTED]", text);
+        Assert.Contains("System.InvalidOperationException: login failed for password [REDACTED]", text);
+    }
+
+    [Fact]
     public void Each_line_of_a_multi_line_secret_is_masked_when_printed_line_by_line()
     {
         var key = $"-----BEGIN KEY-----\n{NewSecret()}\n{NewSecret()}\n-----END KEY-----";

@@ -1,4 +1,4 @@
-using KanikoBuild.Pipeline.Sandbox;
+using KanikoBuild.LocalPeers;
 
 namespace KanikoBuild.Testing;
 

@@ -1,10 +1,11 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 
 namespace KanikoBuild.Engine.Logging;
 
-/// <summary>Builds the engine's Serilog pipeline: everything goes through <see cref="SecretMaskingSink"/> first, then to the console and the log file.</summary>
+/// <summary>Builds the engine's Serilog pipeline: everything goes through <see cref="SecretMaskingSink"/> first, then to the console, the recap and the log file.</summary>
 internal static class EngineLogging
 {
     /// <summary>
@@ -23,43 +24,35 @@ internal static class EngineLogging
         _ => LogEventLevel.Error,
     };
 
+    /// <summary>
+    /// The sinks are Serilog's own where one fits (the log file: Serilog.Sinks.File) and small ones of the engine's
+    /// where none does (<see cref="ConsoleSink"/> says why; the recap). All of them are built inside one
+    /// <see cref="LoggerSinkConfiguration.Wrap(Func{ILogEventSink, ILogEventSink}, Action{LoggerSinkConfiguration})"/>
+    /// whose wrapper is <see cref="SecretMaskingSink"/>, and only that wrapper is added to the logger: no sink can be
+    /// reached except through the masking.
+    /// </summary>
     public static Logger Create(TextWriter console, LogEventLevel consoleLevel, bool colors, string? logFile = null, Func<string?>? currentTarget = null, WarningCollector? warnings = null)
     {
-        var sinks = new List<ILogEventSink> { new ConsoleSink(console, consoleLevel, colors) };
-        if (warnings is not null)
-            sinks.Add(warnings);
-        if (logFile is not null)
+        var masked = LoggerSinkConfiguration.Wrap(sinks => new SecretMaskingSink(sinks), to =>
         {
+            to.Sink(new ConsoleSink(console, consoleLevel, colors));
+            if (warnings is not null)
+                to.Sink(warnings);
+            if (logFile is null || !BuildLogFile.TryStartRun(logFile))
+                return;
             try
             {
-                sinks.Add(new FileSink(logFile, currentTarget ?? (() => null)));
+                to.File(BuildLogFile.Formatter, logFile, fileSizeLimitBytes: null);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Another build holds the file (two builds in one checkout): the console still has everything.
+                // Taken between emptying and opening it (another build started): the console still has everything.
             }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
+        });
         return new LoggerConfiguration()
             .MinimumLevel.Verbose()
-            .WriteTo.Sink(new SecretMaskingSink(new FanOutSink(sinks)))
+            .Enrich.With(new BuildLogFile.TargetEnricher(currentTarget ?? (() => null)))
+            .WriteTo.Sink(masked)
             .CreateLogger();
-    }
-
-    sealed class FanOutSink(IReadOnlyList<ILogEventSink> sinks) : ILogEventSink, IDisposable
-    {
-        public void Emit(LogEvent logEvent)
-        {
-            foreach (var sink in sinks)
-                sink.Emit(logEvent);
-        }
-
-        public void Dispose()
-        {
-            foreach (var sink in sinks)
-                (sink as IDisposable)?.Dispose();
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using KanikoBuild.Kaniko;
+using KanikoBuild.LocalPeers;
 using KanikoBuild.Pipeline.AlternativeA;
 using KanikoBuild.Pipeline.AlternativeB;
 using KanikoBuild.Registry;

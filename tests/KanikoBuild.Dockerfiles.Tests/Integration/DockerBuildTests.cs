@@ -8,9 +8,9 @@ namespace KanikoBuild.Dockerfiles.Tests.Integration;
 /// Instrumented Dockerfiles built by the real Docker builder, with the Go twistcli stand-in talking to an in-test
 /// Console. The builder here has no mounts, so the tools come in through the helper stage (ScanStageOptions.ToolsImage).
 /// </summary>
-public sealed class DockerBuildTests : IDisposable
+public sealed class DockerBuildTests : IAsyncLifetime
 {
-    readonly FakeConsole _console = new(DockerBuilder.TestToken);
+    FakeConsole _console = null!;
     readonly List<string> _images = [];
     readonly List<string> _containers = [];
 
@@ -225,11 +225,13 @@ public sealed class DockerBuildTests : IDisposable
         Assert.True(result["results"]![0]!["vulnerabilityScanPassed"]!.GetValue<bool>());
     }
 
-    public void Dispose()
+    public async Task InitializeAsync() => _console = await FakeConsole.StartAsync(DockerBuilder.TestToken);
+
+    public async Task DisposeAsync()
     {
-        _console.Dispose();
-        DockerBuilder.RemoveContainersAsync(_containers).GetAwaiter().GetResult();
+        await _console.DisposeAsync();
+        await DockerBuilder.RemoveContainersAsync(_containers);
         foreach (var image in _images)
-            DockerBuilder.RemoveImageAsync(image).GetAwaiter().GetResult();
+            await DockerBuilder.RemoveImageAsync(image);
     }
 }

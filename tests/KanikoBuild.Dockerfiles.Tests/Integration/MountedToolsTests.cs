@@ -9,9 +9,9 @@ namespace KanikoBuild.Dockerfiles.Tests.Integration;
 /// /kaniko/kanikobuild and a static busybox at /busybox/sh. The scan step's exec array is run as written in the
 /// instrumented file, in a container of the image, with those two mounted.
 /// </summary>
-public sealed class MountedToolsTests : IDisposable
+public sealed class MountedToolsTests : IAsyncLifetime
 {
-    readonly FakeConsole _console = new();
+    FakeConsole _console = null!;
     readonly TempDirectory _tools = new("kanikobuild-tools-");
     readonly TempDirectory _image = new("kanikobuild-image-");
 
@@ -80,9 +80,11 @@ public sealed class MountedToolsTests : IDisposable
         Assert.Empty(Directory.GetFiles(_tools.Combine("out")));
     }
 
-    public void Dispose()
+    public async Task InitializeAsync() => _console = await FakeConsole.StartAsync();
+
+    public async Task DisposeAsync()
     {
-        _console.Dispose();
+        await _console.DisposeAsync();
         _tools.Dispose();
         _image.Dispose();
     }

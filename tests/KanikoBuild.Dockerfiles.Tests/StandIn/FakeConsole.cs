@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KanikoBuild.Testing;
+using Microsoft.AspNetCore.Http;
 
 namespace KanikoBuild.Dockerfiles.Tests.StandIn;
 
@@ -12,22 +13,21 @@ namespace KanikoBuild.Dockerfiles.Tests.StandIn;
 /// <c>POST /api/v1/simulator/twistcli-scan</c>, answering in the documented <c>--output-file</c> result shape. The real
 /// simulator lives in KanikoBuild.ConsoleSimulator; this one only has to be small and observable.
 /// </summary>
-public sealed class FakeConsole : IDisposable
+public sealed class FakeConsole : IAsyncDisposable
 {
-    readonly HttpListener _listener = new();
-    readonly Task _loop;
+    LoopbackHttpServer? _server;
 
-    public FakeConsole(string? token = null)
+    FakeConsole(string token) => Token = token;
+
+    public static async Task<FakeConsole> StartAsync(string? token = null)
     {
-        Token = token ?? "fake-console-token-" + Guid.NewGuid().ToString("N");
-        var port = FreePort.Next();
-        Address = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Address + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        var console = new FakeConsole(token ?? "fake-console-token-" + Guid.NewGuid().ToString("N"));
+        console._server = await LoopbackHttpServer.StartAsync(console.ServeAsync);
+        return console;
     }
 
-    public string Address { get; }
+    /// <summary><c>http://127.0.0.1:port</c>, as twistcli's <c>--address</c> takes it.</summary>
+    public string Address => _server!.Address;
 
     public string Token { get; }
 
@@ -59,36 +59,24 @@ public sealed class FakeConsole : IDisposable
         public IReadOnlyList<string> Packages => Body["packages"]!.AsArray().Select(p => $"{p!["name"]}@{p["version"]}").ToList();
     }
 
-    async Task ServeAsync()
+    async Task ServeAsync(HttpContext context)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception e)
-            {
-                await ReplyAsync(context, HttpStatusCode.InternalServerError, new JsonObject { ["err"] = e.Message });
-            }
+            await HandleAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            await ReplyAsync(context, HttpStatusCode.InternalServerError, new JsonObject { ["err"] = e.Message });
         }
     }
 
-    async Task HandleAsync(HttpListenerContext context)
+    async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = JsonNode.Parse(await reader.ReadToEndAsync()) as JsonObject;
-        switch (request.HttpMethod, request.Url!.AbsolutePath)
+        switch (request.Method, request.Path.Value)
         {
             case ("POST", "/api/v1/authenticate"):
                 Authentications.Enqueue(body?["username"]?.GetValue<string>() ?? "");
@@ -98,8 +86,8 @@ public sealed class FakeConsole : IDisposable
                     await ReplyAsync(context, HttpStatusCode.Unauthorized, new JsonObject { ["err"] = "invalid credentials" });
                 return;
             case ("POST", "/api/v1/simulator/twistcli-scan"):
-                var authorization = request.Headers["Authorization"];
-                Scans.Enqueue(new ScanRequest(body!, request.QueryString["project"], authorization));
+                var authorization = request.Headers.Authorization.FirstOrDefault();
+                Scans.Enqueue(new ScanRequest(body!, request.Query["project"].FirstOrDefault(), authorization));
                 if (authorization != $"Bearer {Token}")
                     await ReplyAsync(context, HttpStatusCode.Unauthorized, new JsonObject { ["err"] = "unauthorized" });
                 else if (ScanStatus is { } status)
@@ -156,27 +144,18 @@ public sealed class FakeConsole : IDisposable
         return result;
     }
 
-    static async Task ReplyAsync(HttpListenerContext context, HttpStatusCode status, JsonNode body)
+    static async Task ReplyAsync(HttpContext context, HttpStatusCode status, JsonNode body)
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = "application/json";
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes);
-        context.Response.Close();
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _listener.Close();
-        }
-#pragma warning disable CA1031 // Closing races with the pending GetContextAsync in the managed (Unix) listener; the socket is gone either way.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        if (_server is not null)
+            await _server.DisposeAsync();
     }
 }

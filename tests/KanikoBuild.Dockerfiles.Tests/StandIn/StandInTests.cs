@@ -15,7 +15,7 @@ public class StandInTests
     [MemberData(nameof(Variants))]
     public async Task A_clean_image_passes_with_exit_0_and_writes_the_result(string variant)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot("alpine", "3.19", ("zlib", "1.3.1-r0"), ("busybox", "1.36.1-r15"));
         var output = root.Output("result.json");
 
@@ -41,7 +41,8 @@ public class StandInTests
     [MemberData(nameof(Variants))]
     public async Task A_policy_failure_exits_1_and_still_writes_the_result(string variant)
     {
-        using var console = new FakeConsole { PassedFlagName = "vulnerabilitiesScanPassed" };
+        await using var console = await FakeConsole.StartAsync();
+        console.PassedFlagName = "vulnerabilitiesScanPassed";
         using var root = new ScanRoot("alpine", "3.14", ("openssl", "1.1.1k-r0"));
         var output = root.Output("result.json");
 
@@ -58,7 +59,7 @@ public class StandInTests
     [MemberData(nameof(Variants))]
     public async Task A_tool_failure_exits_1_and_leaves_no_output_file(string variant)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot(packages: ("zlib", "1.3.1-r0"));
         var output = root.Output("result.json");
         await File.WriteAllTextAsync(output, "{\"stale\":true}");
@@ -86,7 +87,7 @@ public class StandInTests
     [MemberData(nameof(Variants))]
     public async Task Credentials_fall_back_to_the_environment_and_go_through_authenticate(string variant)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot();
         string[] args = ["images", "scan", "--containerized", "--address", console.Address, "report-env"];
 
@@ -106,7 +107,7 @@ public class StandInTests
     [MemberData(nameof(Variants))]
     public async Task Options_after_the_image_are_ignored(string variant)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot();
 
         var result = await TwistcliStandIn.RunAsync(variant, root,
@@ -127,7 +128,7 @@ public class StandInTests
     [InlineData("sh", "--ci", "ci")]
     public async Task Removed_flags_are_an_incorrect_usage(string variant, string flag, string name)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot();
         var output = root.Output("result.json");
 
@@ -161,7 +162,7 @@ public class StandInTests
     [Fact]
     public async Task The_go_stand_in_prints_the_details_table_and_checks_the_ca_file()
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot("alpine", "3.14", ("openssl", "1.1.1k-r0"));
 
         var details = await TwistcliStandIn.RunAsync(TwistcliStandIn.Go, root, Scan(console, root.Output("r.json"), "r"));
@@ -176,7 +177,7 @@ public class StandInTests
     [Fact]
     public async Task An_image_without_package_database_or_os_release_is_scanned_as_unknown()
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var root = new ScanRoot();
         File.Delete(Path.Combine(root.Path, "lib/apk/db/installed"));
         File.Delete(Path.Combine(root.Path, "etc/os-release"));

@@ -47,7 +47,7 @@ public class TarballScanTests
     [MemberData(nameof(Layers))]
     public async Task Layers_are_unpacked_in_order_with_whiteouts_and_the_result_names_the_image(string second, string[] packages)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var temp = new TempDirectory();
         LayerEntry[] top = second switch
         {
@@ -80,7 +80,7 @@ public class TarballScanTests
     [InlineData(true)]
     public async Task A_real_docker_save_tarball_plain_or_gzipped_scans_with_its_image_id(bool gzipped)
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var temp = new TempDirectory();
         var tag = $"kanikobuild-test/altc-standin-{Guid.NewGuid():N}"[..48] + ":1";
         var saved = await ImageTarballs.DockerSaveAsync(temp.Combine(gzipped ? "saved.tar.gz" : "saved.tar"), tag, [("openssl", "1.1.1k-r0")], gzipped);
@@ -98,7 +98,7 @@ public class TarballScanTests
     [Fact]
     public async Task An_oci_archive_is_refused_like_twistcli_does_with_exit_1_and_no_output_file()
     {
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var temp = new TempDirectory();
         var oci = temp.Combine("oci.tar");
         ImageTarballs.WriteArchive(oci, [("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()), ("index.json", "{\"schemaVersion\":2,\"manifests\":[]}"u8.ToArray())]);
@@ -126,7 +126,7 @@ public class TarballScanTests
     public async Task Without_root_or_both_capabilities_it_refuses_with_exit_1_and_no_output_file(string missing, string[] prefix)
     {
         Assert.True(Environment.IsPrivilegedProcess, "these checks drop privileges from a root test process with setpriv; run the tests as root (CI does)");
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var temp = new TempDirectory();
         var written = ImageTarballs.WriteKanikoLayout(temp.Combine("image.tar"), [new TestLayer("FROM alpine", s_base)], ["app:1"]);
         var output = temp.Combine("result.json");
@@ -144,7 +144,7 @@ public class TarballScanTests
     public async Task A_non_root_process_with_both_capabilities_may_scan()
     {
         Assert.True(Environment.IsPrivilegedProcess, "this check hands two capabilities to uid 65534 with setpriv; run the tests as root (CI does)");
-        using var console = new FakeConsole();
+        await using var console = await FakeConsole.StartAsync();
         using var temp = new TempDirectory();
         // uid 65534 must be able to read the tarball and write the result.
         File.SetUnixFileMode(temp.Path, (UnixFileMode)0b111_111_111);
@@ -166,7 +166,8 @@ public class TarballScanTests
     public async Task The_summary_line_adds_up_whatever_the_severities(bool consoleSendsDistribution)
     {
         // The Sandbox's vulnerable sample has an "unimportant" CVE: the summary used to drop it (total 13, buckets 12).
-        using var console = new FakeConsole { SendDistribution = consoleSendsDistribution };
+        await using var console = await FakeConsole.StartAsync();
+        console.SendDistribution = consoleSendsDistribution;
         console.ExtraFindings.AddRange([("CVE-A", "important"), ("CVE-B", "moderate"), ("CVE-C", "unimportant"), ("CVE-D", "negligible"), ("CVE-E", "low")]);
         using var root = new ScanRoot("alpine", "3.14", ("openssl", "1.1.1k-r0"));
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using KanikoBuild.ConsoleSimulator;
 using KanikoBuild.Kaniko;
-using KanikoBuild.Pipeline.Sandbox;
+using KanikoBuild.LocalPeers;
 using KanikoBuild.Registry;
 using KanikoBuild.Testing;
 
@@ -54,7 +54,7 @@ public sealed class PipelineWorld : IAsyncLifetime
         });
         KanikoImage = await KanikoStandInImage.EnsureAsync();
         using (var client = new RegistryClient(RegistrySpec.Parse(Dev.Host), new RegistryClientOptions { UseDockerConfig = false }))
-            await Sandbox.BaseImage.PushBusyboxAsync(client, "busybox", "1.36", default);
+            await LocalPeers.BaseImage.PushBusyboxAsync(client, "busybox", "1.36", default);
         await BuildAssembly.EnsureAsync();
     }
 

@@ -1,4 +1,4 @@
-using KanikoBuild.Pipeline.Sandbox;
+using KanikoBuild.LocalPeers;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Pipeline.Tests.SandboxParts;

@@ -7,6 +7,12 @@ namespace KanikoBuild.Registry.Tests;
 /// A TCP proxy on 127.0.0.1 in front of a registry that misbehaves on demand: cuts connections once a budget of
 /// request bytes is spent, flips one byte of a response, or answers the first connections with an HTTP error.
 /// It also counts the request bytes that pass, which is how tests see that a mount uploaded nothing.
+/// <para>
+/// Raw sockets, not <see cref="KanikoBuild.Testing.LoopbackHttpServer"/>: its faults are below HTTP. It resets a
+/// connection in the middle of a blob upload (an HTTP server would finish or fail the request, never cut its bytes),
+/// flips a byte inside a response body after the headers promised its length, and counts request bytes as they
+/// cross the wire. <see cref="InterceptingProxy"/> is the HTTP-level one, on the shared helper.
+/// </para>
 /// </summary>
 public sealed class FaultyProxy : IAsyncDisposable
 {

@@ -1,11 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using KanikoBuild.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KanikoBuild.Registry.Tests;
 
@@ -16,18 +11,13 @@ namespace KanikoBuild.Registry.Tests;
 /// </summary>
 public sealed class InterceptingProxy : IAsyncDisposable
 {
-    readonly WebApplication _app;
     readonly HttpClient _upstream;
+    LoopbackHttpServer? _server;
 
-    InterceptingProxy(WebApplication app, HttpClient upstream, int port)
-    {
-        _app = app;
-        _upstream = upstream;
-        Port = port;
-    }
+    InterceptingProxy(HttpClient upstream) => _upstream = upstream;
 
-    public int Port { get; }
-    public string Host => $"127.0.0.1:{Port}";
+    public int Port => _server!.Port;
+    public string Host => _server!.Host;
 
     /// <summary>Answers a request (method, path with query) itself when it returns a status and a JSON body; null forwards it.</summary>
     public Func<string, string, (HttpStatusCode Status, string Body)?>? Refuse { get; set; }
@@ -39,21 +29,21 @@ public sealed class InterceptingProxy : IAsyncDisposable
 
     public static async Task<InterceptingProxy> StartAsync(int upstreamPort)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false })
+        var proxy = new InterceptingProxy(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{upstreamPort}/"),
             Timeout = Timeout.InfiniteTimeSpan,
-        };
-        InterceptingProxy? proxy = null;
-        app.Run(context => proxy!.ForwardAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        proxy = new InterceptingProxy(app, upstream, new Uri(address).Port);
-        return proxy;
+        });
+        try
+        {
+            proxy._server = await LoopbackHttpServer.StartAsync(proxy.ForwardAsync);
+            return proxy;
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
     }
 
     async Task ForwardAsync(HttpContext context)
@@ -107,8 +97,8 @@ public sealed class InterceptingProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+            await _server.DisposeAsync();
         _upstream.Dispose();
     }
 }

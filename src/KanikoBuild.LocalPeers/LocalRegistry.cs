@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KanikoBuild.Pipeline.Sandbox;
+namespace KanikoBuild.LocalPeers;
 
 /// <summary>
 /// A distribution registry (Debian's <c>docker-registry</c>) on 127.0.0.1 and a free port, with its own storage

@@ -4,7 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Serilog;
 
-namespace KanikoBuild.Pipeline.Sandbox;
+namespace KanikoBuild.LocalPeers;
 
 /// <summary>
 /// The stand-ins for what cannot be had everywhere: twistcli (proprietary) and, where the real kaniko image cannot
@@ -64,13 +64,39 @@ public static class StandIns
     }
 
     /// <summary>
+    /// The image's configuration, as <c>docker import --change</c> lines. Part of the tag (<see cref="ImageTagAsync"/>),
+    /// so editing one re-imports the image instead of reusing one made by the old recipe.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> KanikoImageChanges =
+    [
+        // USER and HOME as the official image sets them: with no passwd entry, Go's os/user (kaniko's and
+        // the stand-in's user lookup) answers the executor's own uid 0 from them, with gid 0.
+        "ENV HOME=/root", "ENV USER=root", "ENV PATH=/usr/local/bin:/kaniko:/busybox", "ENV SSL_CERT_DIR=/kaniko/ssl/certs",
+        "ENV DOCKER_CONFIG=/kaniko/.docker/", "VOLUME /busybox", "WORKDIR /workspace", "ENTRYPOINT [\"/kaniko/executor\"]",
+    ];
+
+    /// <summary>
+    /// The folders of the image's root filesystem besides busybox's. The official image makes /kaniko world-writable
+    /// "to allow non root run". Part of the tag, like <see cref="KanikoImageChanges"/>.
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Path, UnixFileMode Mode)> KanikoImageDirectories =
+    [
+        ("kaniko/", (UnixFileMode)0b111_111_111), ("kaniko/.docker/", (UnixFileMode)0b111_111_111), ("kaniko/ssl/", (UnixFileMode)0b111_111_111),
+        ("kaniko/ssl/certs/", (UnixFileMode)0b111_111_111), ("workspace/", (UnixFileMode)0b111_111_111), ("tmp/", (UnixFileMode)0b111_111_111),
+    ];
+
+    const string ExecutorPath = "kaniko/executor";
+    const UnixFileMode ExecutorMode = (UnixFileMode)0b111_101_101;
+
+    /// <summary>
     /// The working kaniko stand-in as an image shaped like the official debug image (busybox under /busybox, the
-    /// executor at /kaniko/executor, DOCKER_CONFIG=/kaniko/.docker/), imported into the engine once per build of it.
+    /// executor at /kaniko/executor, DOCKER_CONFIG=/kaniko/.docker/), imported into the engine once per recipe: the
+    /// tag names the executor's sources, the busybox put in, the folders and the configuration (<see cref="ImageTagAsync"/>).
     /// </summary>
     public static async Task<string> EnsureKanikoImageAsync(IDockerClient docker, string rootDirectory, string repository, CancellationToken ct)
     {
         var binary = await BuildGoAsync(rootDirectory, "kaniko", ct).ConfigureAwait(false);
-        var tag = Path.GetFileName(binary).Split('-')[^1];
+        var tag = await ImageTagAsync(binary, ct).ConfigureAwait(false);
         var pinned = $"{repository}:{tag}";
         try
         {
@@ -88,13 +114,7 @@ public static class StandIns
                     FromSrc = "-",
                     Repo = repository,
                     Tag = tag,
-                    Changes =
-                    [
-                        // USER and HOME as the official image sets them: with no passwd entry, Go's os/user (kaniko's and
-                        // the stand-in's user lookup) answers the executor's own uid 0 from them, with gid 0.
-                        "ENV HOME=/root", "ENV USER=root", "ENV PATH=/usr/local/bin:/kaniko:/busybox", "ENV SSL_CERT_DIR=/kaniko/ssl/certs",
-                        "ENV DOCKER_CONFIG=/kaniko/.docker/", "VOLUME /busybox", "WORKDIR /workspace", "ENTRYPOINT [\"/kaniko/executor\"]",
-                    ],
+                    Changes = [.. KanikoImageChanges],
                 }, stream, null, new Progress<JSONMessage>(), ct).ConfigureAwait(false);
             }
             finally
@@ -133,13 +153,41 @@ public static class StandIns
         await using var file = File.Create(path);
         await using var tar = new TarWriter(file, TarEntryFormat.Pax);
         await AddBusyboxAsync(tar, "busybox", ct).ConfigureAwait(false);
-        // The official image makes /kaniko world-writable "to allow non root run".
-        foreach (var directory in new[] { "kaniko/", "kaniko/.docker/", "kaniko/ssl/", "kaniko/ssl/certs/", "workspace/", "tmp/" })
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, directory) { Mode = (UnixFileMode)0b111_111_111 }, ct).ConfigureAwait(false);
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, "kaniko/executor") { Mode = (UnixFileMode)0b111_101_101, DataStream = File.OpenRead(executor) };
+        foreach (var (directory, mode) in KanikoImageDirectories)
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, directory) { Mode = mode }, ct).ConfigureAwait(false);
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, ExecutorPath) { Mode = ExecutorMode, DataStream = File.OpenRead(executor) };
         await tar.WriteEntryAsync(entry, ct).ConfigureAwait(false);
         await entry.DataStream.DisposeAsync().ConfigureAwait(false);
         return path;
+    }
+
+    /// <summary>
+    /// The stand-in image's tag: a hash of everything that makes the image — the executor's sources (its binary's
+    /// name carries their hash), the static busybox, the folders and the configuration. Before, only the Go sources
+    /// counted, so an edited <c>ENV</c> or folder kept the image made by the old recipe on every engine that had it.
+    /// </summary>
+    internal static async Task<string> ImageTagAsync(string executor, CancellationToken ct)
+    {
+        string busyboxDigest;
+        await using (var busybox = File.OpenRead(StaticBusybox()))
+            busyboxDigest = Convert.ToHexStringLower(await SHA256.HashDataAsync(busybox, ct).ConfigureAwait(false));
+        return ImageTag(Path.GetFileName(executor).Split('-')[^1], busyboxDigest, KanikoImageDirectories, KanikoImageChanges);
+    }
+
+    internal static string ImageTag(string executorSourceHash, string busyboxDigest, IReadOnlyList<(string Path, UnixFileMode Mode)> directories,
+        IReadOnlyList<string> changes)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One line per part, each named, so no two recipes run together into the same text.
+        void Add(string part) => sha.AppendData(System.Text.Encoding.UTF8.GetBytes(part + "\n"));
+        Add("executor " + executorSourceHash);
+        Add("busybox " + busyboxDigest);
+        foreach (var (directory, mode) in directories)
+            Add($"dir {directory} {(int)mode}");
+        Add($"file {ExecutorPath} {(int)ExecutorMode}");
+        foreach (var change in changes)
+            Add("change " + change);
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }
 
     static async Task<string> HashSourcesAsync(string source, CancellationToken ct)

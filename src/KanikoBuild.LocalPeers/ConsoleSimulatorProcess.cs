@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Serilog;
 
-namespace KanikoBuild.Pipeline.Sandbox;
+namespace KanikoBuild.LocalPeers;
 
 /// <summary>
 /// The Prisma Cloud Compute Console simulator (<c>src/KanikoBuild.ConsoleSimulator</c>) as a separate process, the

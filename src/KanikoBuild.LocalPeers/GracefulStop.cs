@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace KanikoBuild.Pipeline.Sandbox;
+namespace KanikoBuild.LocalPeers;
 
 /// <summary>
 /// Stops a server the Sandbox started the way a service manager would: SIGTERM, a short grace period, and only then

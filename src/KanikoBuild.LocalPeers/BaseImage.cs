@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using KanikoBuild.Registry;
 
-namespace KanikoBuild.Pipeline.Sandbox;
+namespace KanikoBuild.LocalPeers;
 
 /// <summary>
 /// The samples' base image, made here instead of pulled: this machine's static busybox as <c>/bin/busybox</c>

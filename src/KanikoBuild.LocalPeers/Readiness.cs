@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KanikoBuild.Pipeline.Sandbox;
+namespace KanikoBuild.LocalPeers;
 
 /// <summary>Waits until a server the Sandbox started answers HTTP at all (any status), or fails when it exits first.</summary>
 internal static class Readiness
