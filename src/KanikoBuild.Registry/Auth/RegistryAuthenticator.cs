@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace KanikoBuild.Registry;
 
@@ -42,17 +41,6 @@ internal sealed class RegistryAuthenticator
     public int TokensFetched { get; private set; }
 
     sealed record CachedToken(string Scopes, string Value, DateTimeOffset RenewAt);
-
-    static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowReadingFromString };
-
-    /// <summary>The token service's answer (distribution's token.md); the token is a secret, never printed.</summary>
-    sealed record TokenResponse(
-        [property: JsonPropertyName("token")] string? Token,
-        [property: JsonPropertyName("access_token")] string? AccessToken,
-        [property: JsonPropertyName("expires_in")] int? ExpiresIn)
-    {
-        public override string ToString() => "TokenResponse";
-    }
 
     /// <summary>Adds <c>repository:&lt;name&gt;:pull[,push]</c> to the session's scopes (push implies pull).</summary>
     public void Require(string repository, bool push)
@@ -121,10 +109,10 @@ internal sealed class RegistryAuthenticator
         if (!response.IsSuccessStatusCode)
             throw new RegistryException($"The token service {realmUri.GetLeftPart(UriPartial.Path)} of {_host} answered {(int)response.StatusCode} {response.ReasonPhrase}.", response.StatusCode, [],
                 KanikoBuild.Http.RetryAfter.Read(response, _time, RetryPolicies.MaxRetryAfter));
-        TokenResponse? answer;
+        TokenAnswer? answer;
         try
         {
-            answer = await JsonSerializer.DeserializeAsync<TokenResponse>(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), s_json, ct).ConfigureAwait(false);
+            answer = await JsonSerializer.DeserializeAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), RegistryJson.Default.TokenAnswer, ct).ConfigureAwait(false);
         }
         catch (JsonException)
         {

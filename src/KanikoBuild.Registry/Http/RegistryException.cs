@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using KanikoBuild.Http;
 
 namespace KanikoBuild.Registry;
@@ -37,7 +36,7 @@ public class RegistryException : PipelineException, IHttpFailure
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (body.Length is > 0 and < 65536 && body.TrimStart().StartsWith('{'))
             {
-                foreach (var error in JsonSerializer.Deserialize<ErrorBody>(body, s_json)?.Errors ?? [])
+                foreach (var error in JsonSerializer.Deserialize(body, RegistryJson.Default.RegistryErrorBody)?.Errors ?? [])
                 {
                     if (error.Code is { } code)
                         codes.Add(code);
@@ -66,13 +65,6 @@ public class RegistryException : PipelineException, IHttpFailure
         return new RegistryException(Secrets.Mask($"{what} failed: {detail}.{hint}"), status, codes,
             KanikoBuild.Http.RetryAfter.Read(response, time, RetryPolicies.MaxRetryAfter));
     }
-
-    static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>The distribution spec's error body (kaniko.md §5.4).</summary>
-    sealed record ErrorBody([property: JsonPropertyName("errors")] List<ErrorEntry>? Errors);
-
-    sealed record ErrorEntry([property: JsonPropertyName("code")] string? Code, [property: JsonPropertyName("message")] string? Message);
 }
 
 /// <summary>A blob's content does not match its digest: the source is corrupt or something altered it on the way.</summary>
