@@ -91,7 +91,7 @@ public sealed class ComputeClient : IDisposable
     public async Task<string> GetVersionAsync(CancellationToken ct)
     {
         var text = (await _api.GetVersionAsync(ct).ConfigureAwait(false) ?? string.Empty).Trim();
-        var version = text.Replace("\"", string.Empty, StringComparison.Ordinal).Trim();
+        var version = VersionText(text);
         if (version.Length == 0 || version.Length > 64 || version.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '+')))
             throw new ComputeApiException($"The Console at {Endpoint.ConsoleUrl} answered GET /version with '{Truncate(text)}', not a version.", 200, isTransient: false);
         return version;
@@ -150,6 +150,21 @@ public sealed class ComputeClient : IDisposable
         };
         await using var body = await call().ConfigureAwait(false);
         await body.CopyToAsync(destination, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The Console writes a JSON string (<c>"34.04.145"</c>); some builds and proxies write it bare.</summary>
+    static string VersionText(string text)
+    {
+        if (!text.StartsWith('"'))
+            return text;
+        try
+        {
+            return JsonSerializer.Deserialize<string>(text)?.Trim() ?? string.Empty;
+        }
+        catch (JsonException)
+        {
+            return string.Empty;
+        }
     }
 
     static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";

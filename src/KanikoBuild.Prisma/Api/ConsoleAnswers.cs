@@ -72,10 +72,13 @@ internal sealed class ConsoleAnswers(ConsoleEndpoint endpoint, string username, 
     {
         try
         {
-            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (text.Length is 0 or > MaxErrorBody)
+            // A proxy's error page can be large: only a short body is looked into.
+            if (response.Content.Headers.ContentLength is > MaxErrorBody)
                 return string.Empty;
-            var body = JsonSerializer.Deserialize<ConsoleErrorBody>(text, json);
+            var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            if (bytes.Length is 0 or > MaxErrorBody)
+                return string.Empty;
+            var body = JsonSerializer.Deserialize<ConsoleErrorBody>(bytes, json);
             return body?.Text is { } said ? $": {Secrets.Mask(Truncate(said.Trim()))}" : string.Empty;
         }
         catch (Exception e) when (e is JsonException or HttpRequestException or IOException or NotSupportedException)
