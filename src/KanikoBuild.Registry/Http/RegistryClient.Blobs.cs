@@ -203,7 +203,7 @@ public sealed partial class RegistryClient
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _options.TimeProvider);
             using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, location), repository, push: true, timeout.Token, retry: false).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or PipelineException)

@@ -142,12 +142,7 @@ public sealed partial class RegistryClient : IDisposable
         return await new DockerConfigCredentials(_options.DockerConfigPath).FindAsync(Registry.Host, ct).ConfigureAwait(false);
     }
 
-    CancellationTokenSource Timeout(CancellationToken ct)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(_options.RequestTimeout);
-        return cts;
-    }
+    RequestDeadline Timeout(CancellationToken ct) => new(_options.RequestTimeout, _options.TimeProvider, ct);
 
     /// <summary>Adds a repository to the session's token scope (push implies pull); cross-repository mounts need pull on the source.</summary>
     public void RequireScope(string repository, bool push)
@@ -193,5 +188,26 @@ public sealed partial class RegistryClient : IDisposable
         _foreignHttp.Dispose();
         _transport.Dispose();
         _pingGate.Dispose();
+    }
+}
+
+/// <summary>The caller's token, cancelled as well once <c>RequestTimeout</c> has passed on the options' clock.</summary>
+internal sealed class RequestDeadline : IDisposable
+{
+    readonly CancellationTokenSource _timer;
+    readonly CancellationTokenSource _linked;
+
+    public RequestDeadline(TimeSpan limit, TimeProvider time, CancellationToken ct)
+    {
+        _timer = new CancellationTokenSource(limit, time);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _timer.Token);
+    }
+
+    public CancellationToken Token => _linked.Token;
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _timer.Dispose();
     }
 }
