@@ -22,3 +22,19 @@ public sealed record ImageTagRequest(
 public sealed record RegistryScanRequest(
     [property: JsonPropertyName("tag")] ImageTagRequest Tag,
     [property: JsonPropertyName("onDemandScan")] bool OnDemandScan);
+
+/// <summary><c>api.AuthenticationResponse</c>: the token, null when the Console left it out.</summary>
+public sealed record AuthenticationResponse([property: JsonPropertyName("token")] string? Token)
+{
+    // The token is a secret: never through a record's generated ToString.
+    public override string ToString() => "AuthenticationResponse";
+}
+
+/// <summary>The error fields a Console (or a proxy in front of it) may put in a non-success body.</summary>
+internal sealed record ConsoleErrorBody(
+    [property: JsonPropertyName("err")] string? Err,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("message")] string? Message)
+{
+    public string? Text => new[] { Err, Error, Message }.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
+}

@@ -1,5 +1,3 @@
-using System.Threading.RateLimiting;
-
 namespace KanikoBuild.Prisma.Http;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace KanikoBuild.Prisma.Http;
 /// Callers wait (in order) for a slot instead of being rejected, so the Console never has to answer 429.
 /// System.Threading.RateLimiting's own limiters run on real timers; this one can be tested without sleeping.
 /// </summary>
-internal sealed class ConsoleRequestBudget(int permits, TimeSpan window, TimeProvider time) : RateLimiter
+internal sealed class ConsoleRequestBudget(int permits, TimeSpan window, TimeProvider time) : IDisposable
 {
     readonly Queue<DateTimeOffset> _granted = new();
     readonly SemaphoreSlim _queue = new(1, 1);
@@ -16,28 +14,14 @@ internal sealed class ConsoleRequestBudget(int permits, TimeSpan window, TimePro
 
     public long TotalGranted => Interlocked.Read(ref _total);
 
-    public override TimeSpan? IdleDuration => null;
-
-    public override RateLimiterStatistics? GetStatistics()
-    {
-        lock (_gate)
-        {
-            Prune(time.GetUtcNow());
-            return new RateLimiterStatistics { CurrentAvailablePermits = permits - _granted.Count, TotalSuccessfulLeases = TotalGranted };
-        }
-    }
-
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        TryTake(out _) ? Lease.Granted : Lease.Denied;
-
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken ct)
+    /// <summary>Returns once a request may go out; counts it.</summary>
+    public async ValueTask WaitAsync(CancellationToken ct)
     {
         await _queue.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             while (!TryTake(out var wait))
                 await Task.Delay(wait, time, ct).ConfigureAwait(false);
-            return Lease.Granted;
         }
         finally
         {
@@ -50,7 +34,8 @@ internal sealed class ConsoleRequestBudget(int permits, TimeSpan window, TimePro
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            Prune(now);
+            while (_granted.Count > 0 && _granted.Peek() <= now - window)
+                _granted.Dequeue();
             if (_granted.Count < permits)
             {
                 _granted.Enqueue(now);
@@ -65,30 +50,15 @@ internal sealed class ConsoleRequestBudget(int permits, TimeSpan window, TimePro
         }
     }
 
-    void Prune(DateTimeOffset now)
-    {
-        while (_granted.Count > 0 && _granted.Peek() <= now - window)
-            _granted.Dequeue();
-    }
+    public void Dispose() => _queue.Dispose();
+}
 
-    protected override void Dispose(bool disposing)
+/// <summary>Each attempt (retries and logins included) waits for the budget: inside the retries, outside the attempt timeout.</summary>
+internal sealed class RequestBudgetHandler(ConsoleRequestBudget budget) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        if (disposing)
-            _queue.Dispose();
-        base.Dispose(disposing);
-    }
-
-    sealed class Lease(bool acquired) : RateLimitLease
-    {
-        public static readonly Lease Granted = new(true);
-        public static readonly Lease Denied = new(false);
-
-        public override bool IsAcquired => acquired;
-        public override IEnumerable<string> MetadataNames => [];
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
+        await budget.WaitAsync(ct).ConfigureAwait(false);
+        return await base.SendAsync(request, ct).ConfigureAwait(false);
     }
 }

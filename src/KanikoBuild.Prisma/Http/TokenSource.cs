@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using KanikoBuild.Prisma.Api;
 using Serilog;
 
@@ -8,8 +6,9 @@ namespace KanikoBuild.Prisma.Http;
 /// <summary>
 /// Exchanges the credentials for a Console token, renews it after <see cref="ComputeClientOptions.TokenRenewal"/>
 /// (there is no supported renew endpoint: log in again, prisma.md §2.2), and registers every token as a secret.
+/// A refused login is a <see cref="ComputeApiException"/> from the API's exception factory.
 /// </summary>
-internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options, ConsoleEndpoint endpoint, ConsoleReachability reachability, TimeProvider time, ILogger log) : IDisposable
+internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options, ConsoleEndpoint endpoint, TimeProvider time, ILogger log) : IDisposable
 {
     readonly SemaphoreSlim _gate = new(1, 1);
     string? _token;
@@ -40,31 +39,8 @@ internal sealed class TokenSource(IComputeApi api, ComputeClientOptions options,
     {
         Authentications++;
         log.Debug("Authenticating to the Console at {Console} as {User}", endpoint.ConsoleUrl, options.Username);
-        using var response = await ComputeClient.CallAsync(() => api.AuthenticateAsync(new AuthenticationRequest(options.Username, options.Password), ct),
-            endpoint, reachability, "POST /authenticate", ct).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden)
-        {
-            throw new ComputeApiException(
-                $"The Console at {endpoint.ConsoleUrl} rejected the credentials of '{options.Username}' ({(int)response.StatusCode} on POST /authenticate). " +
-                "Check --console-user and --console-password (on SaaS: an access key ID and its secret key).",
-                (int)response.StatusCode, isTransient: false, ConsoleProblem.CredentialsRefused);
-        }
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            throw ComputeClient.NotFound(endpoint, "POST /authenticate");
-        if (!response.IsSuccessStatusCode)
-            throw ComputeClient.Unexpected(response, endpoint, "POST /authenticate");
-        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        string? token = null;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("token", out var value) && value.ValueKind == JsonValueKind.String)
-                token = value.GetString();
-        }
-        catch (JsonException)
-        {
-        }
-        if (string.IsNullOrEmpty(token))
+        var answer = await api.AuthenticateAsync(new AuthenticationRequest(options.Username, options.Password), ct).ConfigureAwait(false);
+        if (answer?.Token is not { Length: > 0 } token)
             throw new ComputeApiException($"The Console at {endpoint.ConsoleUrl} answered POST /authenticate without a token; check that the URL points at a Prisma Cloud Compute Console.", 200, isTransient: false);
         Secrets.Register(token);
         return token;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using KanikoBuild.Scanning;
 
 namespace KanikoBuild.Prisma.Results;
 
@@ -7,96 +9,82 @@ public sealed record ImageTag(string? Registry, string? Repo, string? Tag, strin
 {
     public override string ToString() => $"{Registry}/{Repo}:{Tag}";
 
-    internal static ImageTag? From(JsonElement? element) => element is { ValueKind: JsonValueKind.Object } e
-        ? new ImageTag(JsonLenient.String(e, "registry"), JsonLenient.String(e, "repo", "repository"), JsonLenient.String(e, "tag"),
-            JsonLenient.String(e, "digest"), JsonLenient.String(e, "id"))
-        : null;
+    internal static ImageTag? From(RegistryImageTag? tag) => tag is null ? null : new(tag.Registry, tag.Repo, tag.Tag, tag.Digest, tag.Id);
 }
 
 /// <summary><c>vulnerabilityDistribution</c>: counts per bucket as the Console computed them.</summary>
 public sealed record VulnerabilityDistribution(int Critical, int High, int Medium, int Low, int Total)
 {
-    internal static VulnerabilityDistribution? From(JsonElement? element)
-    {
-        if (element is not { ValueKind: JsonValueKind.Object } e)
-            return null;
-        int Count(string name) => (int)(JsonLenient.Integer(e, name) ?? 0);
-        return new VulnerabilityDistribution(Count("critical"), Count("high"), Count("medium"), Count("low"), Count("total"));
-    }
+    internal static VulnerabilityDistribution? From(RegistryDistribution? d) => d is null ? null : new(d.Critical, d.High, d.Medium, d.Low, d.Total);
 }
 
 /// <summary>
 /// One entry of <c>GET /registry</c> (a <c>shared.ImageScanResult</c>): the raw JSON, handed on whole to the
-/// verdict, plus the identity the waiter needs to tell this image's result from an older one.
+/// verdict, plus the identity the waiter needs to tell this image's result from an older one. The reading itself is
+/// Scanning's <see cref="RegistryEntry"/>, the one lenient reader of this shape; Refit hands each array element to it.
 /// </summary>
+[JsonConverter(typeof(RegistryScanEntryConverter))]
 public sealed class RegistryScanEntry
 {
-    RegistryScanEntry(JsonElement raw)
+    readonly RegistryEntry _entry;
+
+    RegistryScanEntry(RegistryEntry entry)
     {
-        Raw = raw;
-        ObjectId = JsonLenient.String(raw, "_id");
-        ImageId = JsonLenient.String(raw, "id", "imageID", "imageId");
-        RepoTag = ImageTag.From(JsonLenient.Property(raw, "repoTag"));
-        Tags = JsonLenient.Array(raw, "tags").Select(t => ImageTag.From(t)).OfType<ImageTag>().ToList();
-        RepoDigests = JsonLenient.Array(raw, "repoDigests").Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!).ToList();
-        ScanTime = JsonLenient.Time(raw, "scanTime");
-        CreationTime = JsonLenient.Time(raw, "creationTime");
-        PushTime = JsonLenient.Time(raw, "pushTime");
-        Distribution = VulnerabilityDistribution.From(JsonLenient.Property(raw, "vulnerabilityDistribution"));
-        Error = JsonLenient.String(raw, "err") is { Length: > 0 } err ? err : null;
+        _entry = entry;
+        RepoTag = ImageTag.From(entry.RepoTag);
+        Tags = entry.Tags.Select(ImageTag.From).OfType<ImageTag>().ToList();
+        Distribution = VulnerabilityDistribution.From(entry.Distribution);
     }
 
     /// <summary>The entry as the Console sent it (a clone: it outlives the response).</summary>
-    public JsonElement Raw { get; }
+    public JsonElement Raw => _entry.Raw;
 
     /// <summary><c>_id</c>: image id or repo:tag.</summary>
-    public string? ObjectId { get; }
+    public string? ObjectId => _entry.ObjectId;
 
     /// <summary><c>id</c>: the image id, i.e. the config digest.</summary>
-    public string? ImageId { get; }
+    public string? ImageId => _entry.ImageId;
 
     public ImageTag? RepoTag { get; }
 
     public IReadOnlyList<ImageTag> Tags { get; }
 
     /// <summary><c>registry/repo@sha256:…</c>.</summary>
-    public IReadOnlyList<string> RepoDigests { get; }
+    public IReadOnlyList<string> RepoDigests => _entry.RepoDigests;
 
-    public DateTimeOffset? ScanTime { get; }
+    public DateTimeOffset? ScanTime => _entry.ScanTime;
 
-    public DateTimeOffset? CreationTime { get; }
+    public DateTimeOffset? CreationTime => _entry.CreationTime;
 
-    public DateTimeOffset? PushTime { get; }
+    public DateTimeOffset? PushTime => _entry.PushTime;
 
     public VulnerabilityDistribution? Distribution { get; }
 
     /// <summary><c>err</c>: the Console could not scan the image.</summary>
-    public string? Error { get; }
+    public string? Error => _entry.Error;
 
     /// <summary>Every manifest digest the entry names: from <c>repoDigests</c>, <c>repoTag.digest</c>, <c>tags[].digest</c>.</summary>
-    public IReadOnlySet<string> ManifestDigests
-    {
-        get
-        {
-            var digests = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var repoDigest in RepoDigests)
-            {
-                var at = repoDigest.LastIndexOf('@');
-                digests.Add(at >= 0 ? repoDigest[(at + 1)..] : repoDigest);
-            }
-            foreach (var tag in Tags.Append(RepoTag))
-            {
-                if (!string.IsNullOrEmpty(tag?.Digest))
-                    digests.Add(tag.Digest);
-            }
-            return digests;
-        }
-    }
+    public IReadOnlySet<string> ManifestDigests => _entry.ManifestDigests;
 
     public string DisplayName => RepoTag?.ToString() ?? ObjectId ?? ImageId ?? "(unnamed)";
 
-    public static RegistryScanEntry Parse(JsonElement element) => new(element.Clone());
+    /// <summary>The findings, for the policy and the reports.</summary>
+    public ScanResult ToScanResult() => _entry.ToScanResult();
+
+    public static RegistryScanEntry Parse(JsonElement element) => new(RegistryEntry.Read(element));
 
     public override string ToString() =>
         $"{DisplayName} {string.Join(",", ManifestDigests)} scanned {ScanTime:O}";
+}
+
+/// <summary>Lets Refit deserialise <c>List&lt;RegistryScanEntry&gt;</c>: each element goes, as it is, to the lenient reader.</summary>
+internal sealed class RegistryScanEntryConverter : JsonConverter<RegistryScanEntry>
+{
+    public override RegistryScanEntry? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.ValueKind == JsonValueKind.Object ? RegistryScanEntry.Parse(document.RootElement) : null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, RegistryScanEntry value, JsonSerializerOptions options) => value.Raw.WriteTo(writer);
 }

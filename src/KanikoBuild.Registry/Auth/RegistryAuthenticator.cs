@@ -107,24 +107,20 @@ internal sealed class RegistryAuthenticator
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             throw new PipelineException($"The token service {realmUri.GetLeftPart(UriPartial.Path)} of {_host} refused the credentials ({(int)response.StatusCode}); check the registry user and password{(_credential is null ? " (none were given, and none are in the Docker config)" : "")}.");
         if (!response.IsSuccessStatusCode)
-            throw new RegistryException($"The token service {realmUri.GetLeftPart(UriPartial.Path)} of {_host} answered {(int)response.StatusCode} {response.ReasonPhrase}.", response.StatusCode, [], RetryAfter.From(response));
-        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        string? value;
-        TimeSpan lifetime;
+            throw new RegistryException($"The token service {realmUri.GetLeftPart(UriPartial.Path)} of {_host} answered {(int)response.StatusCode} {response.ReasonPhrase}.", response.StatusCode, [],
+                KanikoBuild.Http.RetryAfter.Read(response, _time, RetryPolicies.MaxRetryAfter));
+        TokenAnswer? answer;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            value = root.TryGetProperty("token", out var t) && t.GetString() is { Length: > 0 } tv ? tv
-                : root.TryGetProperty("access_token", out var a) ? a.GetString() : null;
-            lifetime = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) && seconds > 0
-                ? TimeSpan.FromSeconds(Math.Max(seconds, 60))
-                : s_defaultLifetime;
+            answer = await JsonSerializer.DeserializeAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), RegistryJson.Default.TokenAnswer, ct).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             throw new PipelineException($"The token service of {_host} did not answer with JSON.");
         }
+        // token and access_token are the same thing under two names (kaniko.md §5.5); expires_in is never under 60 s.
+        var value = answer?.Token is { Length: > 0 } token ? token : answer?.AccessToken;
+        var lifetime = answer?.ExpiresIn is > 0 and var seconds ? TimeSpan.FromSeconds(Math.Max(seconds, 60)) : s_defaultLifetime;
         if (string.IsNullOrEmpty(value))
             throw new PipelineException($"The token service of {_host} answered without a token.");
         Secrets.Register(value);

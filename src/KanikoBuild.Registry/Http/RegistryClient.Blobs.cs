@@ -29,7 +29,7 @@ public sealed partial class RegistryClient
         if (response.StatusCode == HttpStatusCode.NotFound)
             return false;
         if (!response.IsSuccessStatusCode)
-            throw await RegistryException.FromResponseAsync(response, $"Checking the blob {Digest.Short(digest)} in {Registry.Host}/{repository}", ct).ConfigureAwait(false);
+            throw await FailureAsync(response, $"Checking the blob {Digest.Short(digest)} in {Registry.Host}/{repository}", ct).ConfigureAwait(false);
         return true;
     }
 
@@ -49,12 +49,12 @@ public sealed partial class RegistryClient
             var sameHost = target.Authority.Equals(_baseUri!.Authority, StringComparison.OrdinalIgnoreCase);
             response = sameHost
                 ? await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, target), repository, push: false, ct, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false)
-                : await _requestRetry.ExecuteAsync(async t => await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, target), HttpCompletionOption.ResponseHeadersRead, t).ConfigureAwait(false), ct).ConfigureAwait(false);
+                : await SendForeignAsync(new HttpRequestMessage(HttpMethod.Get, target), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
         if (!response.IsSuccessStatusCode)
         {
             using (response)
-                throw await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false);
+                throw await FailureAsync(response, what, ct).ConfigureAwait(false);
         }
         var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         return new BlobDownload(response, stream, response.Content.Headers.ContentLength);
@@ -84,7 +84,7 @@ public sealed partial class RegistryClient
         }
         using var response = await SendAsync(() => PostUpload($"{repository}/blobs/uploads/"), repository, push: true, timeout.Token).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Accepted)
-            throw await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false);
+            throw await FailureAsync(response, what, ct).ConfigureAwait(false);
         var location = response.Headers.Location ?? throw new PipelineException($"{what}: the registry opened no upload session (no Location).");
         return new UploadStart(false, Resolve(location.OriginalString));
     }
@@ -127,9 +127,9 @@ public sealed partial class RegistryClient
         using (response)
         {
             if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge)
-                throw new UploadTooLargeException(await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false));
+                throw new UploadTooLargeException(await FailureAsync(response, what, ct).ConfigureAwait(false));
             if (!response.IsSuccessStatusCode)
-                throw await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false);
+                throw await FailureAsync(response, what, ct).ConfigureAwait(false);
         }
     }
 
@@ -173,7 +173,7 @@ public sealed partial class RegistryClient
                     return new HttpRequestMessage(HttpMethod.Patch, target) { Content = content };
                 }, repository, push: true, ct, retry: false).ConfigureAwait(false);
                 if (response.StatusCode != HttpStatusCode.Accepted)
-                    throw await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false);
+                    throw await FailureAsync(response, what, ct).ConfigureAwait(false);
                 location = response.Headers.Location is { } next ? Resolve(next.OriginalString) : location;
                 offset += count;
                 CountUploaded(count);
@@ -189,7 +189,7 @@ public sealed partial class RegistryClient
             using var close = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, WithDigest(final, digest)) { Content = new ByteArrayContent([]) },
                 repository, push: true, ct, retry: false).ConfigureAwait(false);
             if (!close.IsSuccessStatusCode)
-                throw await RegistryException.FromResponseAsync(close, what, ct).ConfigureAwait(false);
+                throw await FailureAsync(close, what, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -203,7 +203,7 @@ public sealed partial class RegistryClient
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _options.TimeProvider);
             using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, location), repository, push: true, timeout.Token, retry: false).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or PipelineException)

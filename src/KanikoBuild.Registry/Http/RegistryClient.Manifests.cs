@@ -34,7 +34,7 @@ public sealed partial class RegistryClient
         if (response.StatusCode == HttpStatusCode.NotFound)
             throw new RegistryException($"The manifest {repository}{(Digest.IsValid(reference) ? "@" : ":")}{reference} does not exist in {Registry.Host}; check the registry, image and digest (was it pushed?).", response.StatusCode, ["MANIFEST_UNKNOWN"]);
         if (!response.IsSuccessStatusCode)
-            throw await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false);
+            throw await FailureAsync(response, what, ct).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength > MaxManifestBytes)
             throw new PipelineException($"{what}: the registry announced {response.Content.Headers.ContentLength} bytes, more than any manifest ({MaxManifestBytes}).");
         var bytes = await ReadBoundedAsync(response.Content, MaxManifestBytes, what, timeout.Token).ConfigureAwait(false);
@@ -75,7 +75,7 @@ public sealed partial class RegistryClient
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;
         if (!response.IsSuccessStatusCode)
-            throw await RegistryException.FromResponseAsync(response, $"Looking up {repository}:{reference} in {Registry.Host}", ct).ConfigureAwait(false);
+            throw await FailureAsync(response, $"Looking up {repository}:{reference} in {Registry.Host}", ct).ConfigureAwait(false);
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } digest && Digest.IsValid(digest))
             return digest;
         // Some registries omit the header on HEAD: the body's hash is the answer.
@@ -97,7 +97,7 @@ public sealed partial class RegistryClient
             return new HttpRequestMessage(HttpMethod.Put, ApiUri($"{repository}/manifests/{reference}")) { Content = content };
         }, repository, push: true, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw await RegistryException.FromResponseAsync(response, what, ct).ConfigureAwait(false);
+            throw await FailureAsync(response, what, ct).ConfigureAwait(false);
         var reported = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
         if (reported is not null && reported != manifest.Digest)
             throw new BlobDigestMismatchException($"{what}: the registry stored it as {reported}, not {manifest.Digest}; it altered the manifest, so the image would not be the one scanned.");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
-using Polly;
+using KanikoBuild.Http;
 
 namespace KanikoBuild.Registry;
 
@@ -9,16 +9,20 @@ namespace KanikoBuild.Registry;
 /// A client of one registry host over the OCI distribution API. Connections are pooled and kept alive across
 /// requests; authentication follows the registry's <c>WWW-Authenticate</c> challenge (anonymous, Basic, or Bearer
 /// tokens for the repositories in use, reused until they expire). Manifests travel as exact bytes; blobs are
-/// streamed, never held in memory.
+/// streamed, never held in memory. Every request runs through the same handler chain as the Console's
+/// (<see cref="HttpChain"/>): authentication (<see cref="RegistryAuthenticationHandler"/>), then the retries
+/// (<see cref="RetryPolicies"/>), then the pooled transport.
 /// </summary>
 public sealed partial class RegistryClient : IDisposable
 {
     const string ApiPrefix = "v2/";
 
+    readonly SocketsHttpHandler _transport;
     readonly HttpClient _http;
+    // The token service and blob storage on other hosts: the same retries, never the registry's Authorization.
+    readonly HttpClient _foreignHttp;
     readonly RegistryClientOptions _options;
     readonly Serilog.ILogger _logger;
-    readonly ResiliencePipeline<HttpResponseMessage> _requestRetry;
     readonly SemaphoreSlim _pingGate = new(1, 1);
     RegistryAuthenticator? _auth;
     Uri? _baseUri;
@@ -29,7 +33,7 @@ public sealed partial class RegistryClient : IDisposable
         Registry = registry;
         _options = options ?? new RegistryClientOptions();
         _logger = (_options.Logger ?? Serilog.Log.Logger).ForContext<RegistryClient>();
-        var handler = new SocketsHttpHandler
+        _transport = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
@@ -39,10 +43,19 @@ public sealed partial class RegistryClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(15),
         };
         if (IsInsecure)
-            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
-        _http = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("KanikoBuild", "1.0"));
-        _requestRetry = RetryPolicies.ForRequests(_options, _logger, registry.Host);
+            _transport.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+        var retries = RetryPolicies.ForRequests(_options, _logger, registry.Host);
+        _http = Client(HttpChain.Compose(HttpChain.Borrowed(_transport),
+            new RegistryAuthenticationHandler(() => _auth, () => _baseUri), new ResilienceHandler(retries)));
+        _foreignHttp = Client(HttpChain.Compose(HttpChain.Borrowed(_transport), new ResilienceHandler(retries)));
+    }
+
+    static HttpClient Client(HttpMessageHandler chain)
+    {
+        // Requests are bounded by the caller's token (RequestTimeout, or a transfer's progress), not by HttpClient's clock.
+        var client = new HttpClient(chain) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("KanikoBuild", "1.0"));
+        return client;
     }
 
     public RegistrySpec Registry { get; }
@@ -86,7 +99,8 @@ public sealed partial class RegistryClient : IDisposable
                 try
                 {
                     using var timeout = Timeout(ct);
-                    using var response = await _requestRetry.ExecuteAsync(async t => await _http.GetAsync(new Uri(baseUri, ApiPrefix), t).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
+                    // No authenticator yet: the chain sends it bare, and a 401 here is the challenge, not a refusal.
+                    using var response = await _http.GetAsync(new Uri(baseUri, ApiPrefix), timeout.Token).ConfigureAwait(false);
                     var challenge = response.StatusCode == HttpStatusCode.Unauthorized ? AuthChallenge.From(response) : null;
                     var answered = response.IsSuccessStatusCode || challenge is not null;
                     // A TLS port answers plain HTTP with 400: not this scheme.
@@ -98,10 +112,10 @@ public sealed partial class RegistryClient : IDisposable
                     if (response.StatusCode == HttpStatusCode.Unauthorized && challenge is null)
                         throw new PipelineException($"The registry {Registry.Host} answered 401 to /v2/ without a Basic or Bearer challenge.");
                     if (!answered)
-                        throw await RegistryException.FromResponseAsync(response, $"Reaching the registry API at {baseUri}", ct).ConfigureAwait(false);
+                        throw await FailureAsync(response, $"Reaching the registry API at {baseUri}", ct).ConfigureAwait(false);
                     var credential = await ResolveCredentialAsync(ct).ConfigureAwait(false);
                     _baseUri = baseUri;
-                    _auth = new RegistryAuthenticator(_http, Registry.Host, credential, _options.TimeProvider, _logger) { Challenge = challenge };
+                    _auth = new RegistryAuthenticator(_foreignHttp, Registry.Host, credential, _options.TimeProvider, _logger) { Challenge = challenge };
                     _logger.Debug("Registry {Host}: API at {BaseUri}, authentication {Scheme}", Registry.Host, baseUri, challenge?.Scheme ?? "none");
                     return;
                 }
@@ -128,12 +142,7 @@ public sealed partial class RegistryClient : IDisposable
         return await new DockerConfigCredentials(_options.DockerConfigPath).FindAsync(Registry.Host, ct).ConfigureAwait(false);
     }
 
-    CancellationTokenSource Timeout(CancellationToken ct)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(_options.RequestTimeout);
-        return cts;
-    }
+    RequestDeadline Timeout(CancellationToken ct) => new(_options.RequestTimeout, _options.TimeProvider, ct);
 
     /// <summary>Adds a repository to the session's token scope (push implies pull); cross-repository mounts need pull on the source.</summary>
     public void RequireScope(string repository, bool push)
@@ -148,44 +157,57 @@ public sealed partial class RegistryClient : IDisposable
     internal Uri Resolve(string location) => new(_baseUri!, location);
 
     /// <summary>
-    /// Sends an authorised request. <paramref name="create"/> is called once per attempt, so a request can be retried
-    /// (transient failures) or resent with a fresh token (401 after a token expired).
+    /// Sends a request to the registry through the handler chain (authorised, retried when transient). With
+    /// <paramref name="retry"/> false it goes once (a step of an upload session: the whole transfer restarts instead);
+    /// a body that streams from its source is never resent, not even after a 401.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string repository, bool push, CancellationToken ct,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool retry = true)
     {
         await PingAsync(ct).ConfigureAwait(false);
         _auth!.Require(repository, push);
+        var request = create();
         if (!retry)
-            return await SendAuthorisedAsync(create, completion, ct).ConfigureAwait(false);
-        return await _requestRetry.ExecuteAsync(
-            static async (state, t) => await state.Client.SendAuthorisedAsync(state.Create, state.Completion, t).ConfigureAwait(false),
-            (Client: this, Create: create, Completion: completion), ct).ConfigureAwait(false);
+            request.Options.Set(ResilienceHandler.SendOnce, true);
+        return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
     }
 
-    async Task<HttpResponseMessage> SendAuthorisedAsync(Func<HttpRequestMessage> create, HttpCompletionOption completion, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var request = create();
-            request.Headers.Authorization = await _auth!.GetAuthorizationAsync(ct).ConfigureAwait(false);
-            var response = await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || request.Content is StreamingContent)
-                return response;
-            // A token expired or the registry wants different scopes: take its challenge and try once more.
-            _auth.Reject(AuthChallenge.From(response));
-            response.Dispose();
-        }
-    }
+    /// <summary>A request to another host (blob storage a registry redirected to): retried, never authorised.</summary>
+    internal Task<HttpResponseMessage> SendForeignAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct) =>
+        _foreignHttp.SendAsync(request, completion, ct);
+
+    /// <summary>The registry's error, read from its answer, as one readable exception.</summary>
+    internal Task<RegistryException> FailureAsync(HttpResponseMessage response, string what, CancellationToken ct) =>
+        RegistryException.FromResponseAsync(response, what, _options.TimeProvider, ct);
 
     internal void CountUploaded(long bytes) => Interlocked.Add(ref _bytesUploaded, bytes);
 
     public void Dispose()
     {
         _http.Dispose();
+        _foreignHttp.Dispose();
+        _transport.Dispose();
         _pingGate.Dispose();
     }
 }
 
-/// <summary>Request content that can be sent only once (a stream); never resent after a 401.</summary>
-internal abstract class StreamingContent : HttpContent;
+/// <summary>The caller's token, cancelled as well once <c>RequestTimeout</c> has passed on the options' clock.</summary>
+internal sealed class RequestDeadline : IDisposable
+{
+    readonly CancellationTokenSource _timer;
+    readonly CancellationTokenSource _linked;
+
+    public RequestDeadline(TimeSpan limit, TimeProvider time, CancellationToken ct)
+    {
+        _timer = new CancellationTokenSource(limit, time);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _timer.Token);
+    }
+
+    public CancellationToken Token => _linked.Token;
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _timer.Dispose();
+    }
+}

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using KanikoBuild.Http;
 
 namespace KanikoBuild.Registry;
 
-/// <summary>A registry answered with an error. <see cref="IsTransient"/> ones (5xx, 429, 408) are retried.</summary>
-public class RegistryException : PipelineException
+/// <summary>A registry answered with an error. <see cref="IsTransient"/> ones (5xx, 429, 408: <see cref="Transient"/>) are retried.</summary>
+public class RegistryException : PipelineException, IHttpFailure
 {
     public RegistryException(string message, HttpStatusCode statusCode, IReadOnlyList<string> errorCodes, TimeSpan? retryAfter = null)
         : base(message)
@@ -21,14 +22,12 @@ public class RegistryException : PipelineException
 
     public TimeSpan? RetryAfter { get; }
 
-    public bool IsTransient => IsTransientStatus(StatusCode);
+    public bool IsTransient => Transient.Status(StatusCode);
 
-    internal static bool IsTransientStatus(HttpStatusCode status) =>
-        (int)status >= 500 && status != HttpStatusCode.NotImplemented && status != HttpStatusCode.HttpVersionNotSupported
-        || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+    HttpStatusCode? IHttpFailure.StatusCode => StatusCode;
 
     /// <summary>Reads the <c>{"errors":[…]}</c> body and builds one readable message: what happened, then what to check.</summary>
-    internal static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    internal static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, string what, TimeProvider time, CancellationToken ct)
     {
         var codes = new List<string>();
         var messages = new List<string>();
@@ -37,18 +36,12 @@ public class RegistryException : PipelineException
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (body.Length is > 0 and < 65536 && body.TrimStart().StartsWith('{'))
             {
-                using var document = JsonDocument.Parse(body);
-                if (document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+                foreach (var error in JsonSerializer.Deserialize(body, RegistryJson.Default.RegistryErrorBody)?.Errors ?? [])
                 {
-                    foreach (var error in errors.EnumerateArray())
-                    {
-                        var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
-                        var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
-                        if (code is not null)
-                            codes.Add(code);
-                        if (message is not null)
-                            messages.Add(code is null ? message : $"{code}: {message}");
-                    }
+                    if (error.Code is { } code)
+                        codes.Add(code);
+                    if (error.Message is { } message)
+                        messages.Add(error.Code is null ? message : $"{error.Code}: {message}");
                 }
             }
         }
@@ -66,30 +59,13 @@ public class RegistryException : PipelineException
             HttpStatusCode.Forbidden => " The credentials lack the rights this needs (pull on the source, pull and push on the destination).",
             HttpStatusCode.NotFound => " Check the registry, repository and digest.",
             HttpStatusCode.TooManyRequests => " The registry rate-limits; retry later.",
-            _ when IsTransientStatus(status) => " The registry failed; retrying the command finishes the job.",
+            _ when Transient.Status(status) => " The registry failed; retrying the command finishes the job.",
             _ => string.Empty,
         };
-        return new RegistryException(Secrets.Mask($"{what} failed: {detail}.{hint}"), status, codes, KanikoBuild.Registry.RetryAfter.From(response));
+        return new RegistryException(Secrets.Mask($"{what} failed: {detail}.{hint}"), status, codes,
+            KanikoBuild.Http.RetryAfter.Read(response, time, RetryPolicies.MaxRetryAfter));
     }
 }
 
 /// <summary>A blob's content does not match its digest: the source is corrupt or something altered it on the way.</summary>
 public sealed class BlobDigestMismatchException(string message) : PipelineException(message);
-
-internal static class RetryAfter
-{
-    static readonly TimeSpan s_cap = TimeSpan.FromMinutes(2);
-
-    public static TimeSpan? From(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-            return delta < s_cap ? delta : s_cap;
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait < s_cap ? wait : s_cap;
-        }
-        return null;
-    }
-}

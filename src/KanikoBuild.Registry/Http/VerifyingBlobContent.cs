@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using KanikoBuild.Http;
 
 namespace KanikoBuild.Registry;
 
@@ -8,7 +9,7 @@ namespace KanikoBuild.Registry;
 /// back until the digest checks out, so a corrupt blob never reaches the registry complete: the request is cut
 /// short and the registry discards the upload.
 /// </summary>
-internal sealed class VerifyingBlobContent(Stream source, string digest, long size, Action<long>? onBytes) : StreamingContent
+internal sealed class VerifyingBlobContent(Stream source, string digest, long size, Action<long>? onBytes) : OneShotContent
 {
     const int BufferSize = 256 * 1024;
 

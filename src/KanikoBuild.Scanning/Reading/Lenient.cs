@@ -7,7 +7,7 @@ namespace KanikoBuild.Scanning;
 /// Tolerant accessors for Prisma's JSON: a field may be missing, null, a number where a string was expected
 /// (or the reverse), or spelled differently between versions. None of these fail a read.
 /// </summary>
-static class Lenient
+public static class Lenient
 {
     /// <summary>The first of <paramref name="names"/> present and not null; exact spelling first, then any casing.</summary>
     public static JsonElement? Get(this JsonElement obj, params string[] names)

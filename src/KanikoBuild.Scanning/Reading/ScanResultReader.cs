@@ -81,17 +81,13 @@ public static class ScanResultReader
     }
 
     /// <summary>One element of the JSON array <c>GET /api/v{ver}/registry</c> returns (<c>shared.ImageScanResult</c>).</summary>
-    public static ScanResult FromRegistryEntry(JsonElement entry)
+    public static ScanResult FromRegistryEntry(JsonElement entry) => FromRegistryEntry(RegistryEntry.Read(entry));
+
+    /// <summary>The findings of an entry whose identity <see cref="RegistryEntry"/> has read.</summary>
+    public static ScanResult FromRegistryEntry(RegistryEntry registryEntry)
     {
-        if (entry.ValueKind != JsonValueKind.Object)
-            throw new PipelineException($"A registry scan result must be a JSON object, got {entry.ValueKind}; check the Console's /api/v1/registry response.");
-
+        var entry = registryEntry.Raw;
         var notes = new List<string>();
-        var repoTag = entry.Get("repoTag");
-        var digest = repoTag?.String("digest");
-        var repoDigests = entry.Array("repoDigests").Select(e => Lenient.AsString(e)).OfType<string>().ToList();
-        digest ??= repoDigests.Select(DigestOf).FirstOrDefault(d => d is not null);
-
         var history = History(entry);
         var vulnerabilities = new List<Vulnerability>();
         var skipped = 0;
@@ -112,10 +108,9 @@ public static class ScanResultReader
         return new ScanResult
         {
             Source = ScanSource.RegistryApi,
-            // "_id" is "image ID or repo:tag": only the latter is a name.
-            ImageName = ImageName(repoTag) ?? (entry.String("_id") is { } key && !key.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? key : null),
-            Digest = digest,
-            ImageId = entry.String("id", "imageID", "imageId") ?? repoTag?.String("id"),
+            ImageName = registryEntry.ImageName,
+            Digest = registryEntry.Digest,
+            ImageId = registryEntry.ImageId,
             Distro = entry.String("osDistro", "distro"),
             DistroRelease = entry.String("osDistroRelease", "osDistroVersion", "distroRelease"),
             Packages = RegistryPackages(entry),
@@ -123,8 +118,8 @@ public static class ScanResultReader
             ComplianceIssues = ReadCompliance(entry.Array("complianceIssues", "compliances")),
             VulnerabilityScanPassed = entry.Bool("vulnerabilityScanPassed", "vulnerabilitiesScanPassed"),
             ComplianceScanPassed = entry.Bool("complianceScanPassed"),
-            ScanTime = entry.Date("scanTime"),
-            CreationTime = entry.Date("creationTime"),
+            ScanTime = registryEntry.ScanTime,
+            CreationTime = registryEntry.CreationTime,
             ScannerVersion = entry.String("scanVersion"),
             Notes = notes,
         };
@@ -154,7 +149,7 @@ public static class ScanResultReader
         {
             Source = ScanSource.TwistcliFile,
             ImageName = name,
-            Digest = result.String("digest") ?? DigestOf(name),
+            Digest = result.String("digest") ?? RegistryEntry.DigestOf(name),
             ImageId = result.String("id", "imageID", "imageId"),
             Distro = result.String("distro", "osDistro"),
             DistroRelease = result.String("distroRelease", "osDistroRelease"),
@@ -275,27 +270,6 @@ public static class ScanResultReader
 
     static string? LayerOf(DateTimeOffset? layerTime, IReadOnlyDictionary<long, string> history) =>
         layerTime is { } t && history.TryGetValue(t.ToUnixTimeSeconds(), out var instruction) ? instruction : null;
-
-    static string? ImageName(JsonElement? repoTag)
-    {
-        if (repoTag is not { ValueKind: JsonValueKind.Object } tag)
-            return null;
-        var repo = tag.String("repo");
-        if (repo is null)
-            return null;
-        var registry = tag.String("registry");
-        var name = registry is null ? repo : $"{registry.TrimEnd('/')}/{repo}";
-        return tag.String("tag") is { } t ? $"{name}:{t}" : name;
-    }
-
-    static string? DigestOf(string? reference)
-    {
-        if (reference is null)
-            return null;
-        var at = reference.LastIndexOf('@');
-        var candidate = at >= 0 ? reference[(at + 1)..] : reference;
-        return candidate.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) && at >= 0 ? candidate : null;
-    }
 
     static ScanResult First(IReadOnlyList<ScanResult> results) => results[0];
 
