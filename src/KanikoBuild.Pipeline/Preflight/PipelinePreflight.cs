@@ -76,6 +76,9 @@ public static class PipelinePreflight
     /// <summary>Checks the inputs of <paramref name="targets"/>, adding what is wrong to <paramref name="problems"/> (the engine's, when the build runs it).</summary>
     public static async Task<CheckedInputs> CheckAsync(PipelineRun run, PipelineTargets targets, InputProblems problems, CancellationToken ct)
     {
+        // An --image-digest that did not convert was still given: PushDev, which it skips, has nothing to say then.
+        if (problems.IsRejected(ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest))))
+            targets &= ~PipelineTargets.PushDev;
         var needs = Needs(targets);
         var build = needs.HasFlag(Concern.Build)
             ? await InputChecks.BuildAsync(run, needs.HasFlag(Concern.LocalDockerfile), needs.HasFlag(Concern.Pushes), problems, ct).ConfigureAwait(false)

@@ -30,7 +30,7 @@ public readonly partial record struct Digest : IParsable<Digest>
         TryParse(value, out var digest) ? digest : throw new PipelineException($"The {what} '{value}' is not a digest; {Expected}.");
 
     /// <summary>For the engine's parameter binding: the message says what is wrong with the value, the engine names the parameter.</summary>
-    public static Digest Parse(string s, IFormatProvider? provider) =>
+    public static Digest Parse(string s, IFormatProvider? provider = null) =>
         TryParse(s, provider, out var digest) ? digest : throw new FormatException($"'{s}' is not a digest; {Expected}");
 
     public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out Digest result) => TryParse(s, out result);
