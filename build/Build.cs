@@ -1,39 +1,26 @@
+using KanikoBuild;
 using KanikoBuild.Engine;
 using KanikoBuild.Pipeline;
-using KanikoBuild.Pipeline.Preflight;
 
 /// <summary>
 /// KanikoBuild's target graph. Alternative A: <see cref="ScanBuild"/> → <see cref="ReleaseBuild"/>.
 /// Alternative B: <see cref="PushDev"/> → <see cref="AwaitScan"/> → <see cref="Promote"/>.
-/// Targets are a few lines each; the pipeline's logic lives in <c>src/</c>.
+/// Targets are a few lines each; the pipeline's logic lives in <c>src/</c>, its parameters in the option records
+/// of <see cref="PipelineOptions"/>, which the engine fills from the command line, the environment and
+/// <c>.nuke/parameters.json</c>.
 /// </summary>
 partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>(x => x.ScanBuild);
 
-    CheckedInputs? _checkedInputs;
+    /// <summary>Every parameter of the pipeline, one option record per concern (<c>Options.Console.Url</c> is <c>--console-url</c>).</summary>
+    readonly PipelineOptions Options = new();
 
-    /// <summary>
-    /// Every input of this run's pipeline targets, checked by the first of them before anything is built; the
-    /// later ones reuse what it parsed (the same loaded policy for the verdict).
-    /// </summary>
-    async Task<CheckedInputs> CheckedInputsAsync(CancellationToken ct) =>
-        _checkedInputs ??= await PipelinePreflight.CheckAsync(Settings, ScheduledTargets, ct);
+    PipelineRun? _run;
 
-    /// <summary>Every parameter the pipeline reads, gathered in one place.</summary>
-    PipelineSettings Settings => new()
-    {
-        RootDirectory = RootDirectory,
-        TemporaryDirectory = TemporaryDirectory,
-        Dockerfile = Dockerfile, Context = Context, Stage = Stage, Destinations = Destination, BuildArgs = BuildArgs,
-        CacheRepo = CacheRepo, InstrumentedDockerfile = InstrumentedDockerfile,
-        KanikoImage = KanikoImage, KanikoRunner = KanikoRunner, KanikoNetwork = KanikoNetwork, KanikoExecutor = KanikoExecutor,
-        ConsoleUrl = ConsoleUrl, ConsoleUser = ConsoleUser, ConsolePassword = ConsolePassword, ConsoleProject = ConsoleProject,
-        ConsoleCaCert = ConsoleCaCert, TwistcliPath = TwistcliPath, TriggerScan = TriggerScan, ScanTimeout = ScanTimeout,
-        DevRegistry = DevRegistry, ProdRegistry = ProdRegistry, Image = Image, Tag = Tag, ImageDigest = ImageDigest,
-        PromoteTags = PromoteTags, InsecureRegistries = InsecureRegistry,
-        DevRegistryUser = DevRegistryUser, DevRegistryPassword = DevRegistryPassword,
-        ProdRegistryUser = ProdRegistryUser, ProdRegistryPassword = ProdRegistryPassword, OverwriteTags = OverwriteTags,
-        Policy = Policy, FailOn = FailOn, ReportsDir = ReportsDir, ReportFormats = ReportFormats,
-    };
+    /// <summary>This run of the pipeline: where it works, the options, and what the preflight made of them.</summary>
+    PipelineRun Run => _run ??= new(RootDirectory, TemporaryDirectory, Options);
+
+    /// <summary>Before the first target starts: the inputs of every scheduled target, checked together.</summary>
+    protected override Task CheckInputsAsync(InputProblems problems, CancellationToken ct) => Run.CheckAsync(ScheduledTargets, problems, ct);
 }

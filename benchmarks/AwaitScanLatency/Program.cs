@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using KanikoBuild.ConsoleSimulator;
 using KanikoBuild.Prisma;
+using KanikoBuild.Prisma.Waiting;
+using KanikoBuild.Registry;
 using KanikoBuild.Prisma.Tests.Support;
 using Serilog;
 
@@ -37,17 +39,17 @@ async Task MeasureAsync(TimeSpan scanDuration, bool fake)
     await using var simulator = await ConsoleSimulatorHost.StartAsync(options);
     clock.Busy = () => simulator.Control.PullsInProgress > 0;
     var image = await TestImage.PushAsync(registry.Host, $"bench/app-{Guid.NewGuid():N}"[..18], "1", TestImage.Clean);
-    var arguments = new AwaitScanArguments
+    var started = time.GetUtcNow();
+    var request = new ScanWaitRequest
     {
-        ConsoleUrl = simulator.ConsoleUrl.ToString(), ConsoleUser = user, ConsolePassword = password,
-        DevRegistry = registry.Host, Image = image.Repository, Tag = image.Tag,
-        ImageDigest = image.ManifestDigest, ConfigDigest = image.ConfigDigest, PushedAt = time.GetUtcNow(),
-        ScanTimeout = "900",
+        DevRegistry = RegistrySpec.Parse(registry.Host), Repository = image.Repository, Tag = image.Tag,
+        ManifestDigest = Digest.Parse(image.ManifestDigest), ConfigDigest = Digest.Parse(image.ConfigDigest), PushedAt = started,
+        Timeout = TimeSpan.FromSeconds(900),
     };
+    var console = new ComputeClientOptions { ConsoleUrl = simulator.ConsoleUrl, Username = user, Password = password };
     var real = Stopwatch.StartNew();
-    var work = AwaitScanCommand.WaitForResultAsync(arguments, CancellationToken.None, time, quiet, fake ? clock.Transport : null);
+    var work = AwaitScanCommand.WaitAsync(request, console, CancellationToken.None, time, quiet, fake ? clock.Transport : null);
     var result = fake ? await clock.RunAsync(work, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)) : await work;
-    var started = arguments.PushedAt!.Value;
     var noticed = started + result.Waited - result.Entry.ScanTime!.Value;
     var api = simulator.Control.Requests.Count(r => r.Path.StartsWith("/api/", StringComparison.Ordinal));
     var throttled = simulator.Control.Requests.Count(r => r.Status == 429);

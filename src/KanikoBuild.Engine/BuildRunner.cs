@@ -69,7 +69,8 @@ internal static class BuildRunner
             var parameters = declared.Concat(BuiltInParameters.All).ToList();
             var build = create(root, host);
             build.Verbosity = verbosity;
-            errors.AddRange(service.Bind(build, parameters.Where(p => !p.BuiltIn)));
+            // Values that do not convert are reported with the targets' own input checks, all at once, before anything runs.
+            var bindingErrors = service.BindAll(build, parameters.Where(p => !p.BuiltIn));
             errors.AddRange(UnknownSwitches(arguments, parameters));
             foreach (var key in file.Keys.Where(k => parameters.All(p => NameCase.Normalize(p.Name) != NameCase.Normalize(k))))
                 logger.Warning("{File}: '{Key}' is not a parameter of this build; it is ignored", file.Path, key);
@@ -106,6 +107,8 @@ internal static class BuildRunner
 
             if (plan)
             {
+                if (bindingErrors.Count > 0)
+                    return Fail(logger, bindingErrors.Select(e => e.Message));
                 var mermaid = PlanText.Format(targets, executionPlan);
                 var path = build.TemporaryDirectory / "execution-plan.mmd";
                 File.WriteAllText(path, mermaid);
@@ -116,7 +119,10 @@ internal static class BuildRunner
             }
 
             warnings.Enabled = true;
-            var exitCode = Execute(context, build, targets, executionPlan, skip, parameters, host, logger, showStackTraces, t => current = t, warnings);
+            var bindingProblems = new InputProblems();
+            foreach (var (parameter, message) in bindingErrors)
+                bindingProblems.Reject(parameter.ParameterName, message);
+            var exitCode = Execute(context, build, targets, executionPlan, skip, parameters, bindingProblems, host, logger, showStackTraces, t => current = t, warnings);
             return exitCode;
         }
         catch (PipelineException e)
@@ -142,6 +148,7 @@ internal static class BuildRunner
         IReadOnlyList<ExecutableTarget> plan,
         string[]? skip,
         IReadOnlyList<ParameterDescriptor> parameters,
+        InputProblems bindingProblems,
         Host host,
         Logger logger,
         bool showStackTraces,
@@ -159,7 +166,9 @@ internal static class BuildRunner
                 setCurrent(target);
                 build.SetCurrentTarget(target, ct);
             },
-            RequirementHint = member => parameters.FirstOrDefault(p => p.Member?.Name == member) is { } p ? RequirementHint(p) : null,
+            ParameterOf = member => parameters.FirstOrDefault(p => p.Is(member))?.ParameterName,
+            BindingProblems = bindingProblems,
+            InputCheck = build.RunInputCheckAsync,
         };
 
         var failedBeforeRunning = false;
@@ -190,15 +199,6 @@ internal static class BuildRunner
             _ => FailureExitCode,
         };
     }
-
-    /// <summary>
-    /// How to give a missing required parameter. A secret is named by its environment variable only: a switch shows
-    /// in <c>ps</c> and shell history, and parameters.json is a file on disk, so suggesting either would contradict
-    /// "secrets belong in the environment".
-    /// </summary>
-    internal static string RequirementHint(ParameterDescriptor parameter) => parameter.Secret
-        ? $"it is a secret: set the environment variable {parameter.EnvironmentVariable} (secrets belong in the environment, not on the command line or in .nuke/parameters.json)"
-        : $"pass {parameter.Switch}, set {parameter.EnvironmentVariable} or add \"{parameter.Name}\" to .nuke/parameters.json";
 
     static void WriteErrorsAndWarnings(ILogger logger, WarningCollector warnings)
     {

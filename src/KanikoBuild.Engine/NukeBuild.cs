@@ -63,6 +63,16 @@ public abstract class NukeBuild
         CancellationToken = ct;
     }
 
+    /// <summary>
+    /// Checks the inputs of the targets about to run (<see cref="ScheduledTargets"/>) before the first one starts:
+    /// what only the build can check (files, one value against another). <paramref name="problems"/> already holds
+    /// what the engine found (values that did not convert, required parameters that are missing); everything is
+    /// reported together and nothing runs when anything is wrong.
+    /// </summary>
+    protected virtual Task CheckInputsAsync(InputProblems problems, CancellationToken ct) => Task.CompletedTask;
+
+    internal Task RunInputCheckAsync(InputProblems problems, CancellationToken ct) => CheckInputsAsync(problems, ct);
+
     /// <summary>Adds a <c>key: value</c> pair to the running target's line in the summary table (e.g. <c>Digest: sha256:…</c>).</summary>
     public void ReportSummary(string key, string value)
     {

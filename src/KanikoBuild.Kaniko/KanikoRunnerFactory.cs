@@ -10,18 +10,9 @@ public enum KanikoRunnerKind
     Local,
 }
 
-/// <summary>Chooses and builds the runner from the build's parameters.</summary>
+/// <summary>Chooses and builds the runner (<see cref="KanikoOptions"/> holds the build's parameters for it).</summary>
 public static class KanikoRunnerFactory
 {
-    /// <summary>Parses <c>--kaniko-runner</c> (<c>docker</c>, <c>local</c>, <c>auto</c>; empty = auto).</summary>
-    public static KanikoRunnerKind ParseKind(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "auto" => KanikoRunnerKind.Auto,
-        "docker" => KanikoRunnerKind.Docker,
-        "local" => KanikoRunnerKind.Local,
-        _ => throw new PipelineException($"--kaniko-runner '{value}' is not known; use docker, local or auto."),
-    };
-
     /// <summary>What <paramref name="kind"/> means here: Auto becomes Local when the executor exists, else Docker.</summary>
     public static KanikoRunnerKind Resolve(KanikoRunnerKind kind, string? executorPath = null) =>
         kind != KanikoRunnerKind.Auto ? kind
@@ -37,11 +28,4 @@ public static class KanikoRunnerFactory
             _ => new DockerKanikoRunner(docker ?? new DockerKanikoRunnerOptions(), logger),
         };
     }
-
-    /// <summary>From the build's parameters: --kaniko-runner, --kaniko-image, --kaniko-network, --kaniko-executor.</summary>
-    public static IKanikoRunner Create(string? runner, string? image, string? network, string? executor, ILogger? logger = null) =>
-        Create(ParseKind(runner),
-            new DockerKanikoRunnerOptions { Image = string.IsNullOrWhiteSpace(image) ? DockerKanikoRunnerOptions.DefaultImage : image, NetworkMode = string.IsNullOrWhiteSpace(network) ? null : network },
-            new LocalKanikoRunnerOptions { ExecutorPath = string.IsNullOrWhiteSpace(executor) ? LocalKanikoRunnerOptions.DefaultExecutor : executor },
-            logger);
 }

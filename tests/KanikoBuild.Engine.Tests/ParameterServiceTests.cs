@@ -185,6 +185,8 @@ public sealed class ParameterServiceTests
     [InlineData("250ms", 0.25)]
     [InlineData("00:10:00", 600)]
     [InlineData("1.00:00:00", 86400)]
+    [InlineData(" 00:00:30 ", 30)]
+    [InlineData("90.5", 90.5)]
     public void Durations_accept_clock_seconds_and_units(string text, double seconds)
     {
         Assert.Equal(TimeSpan.FromSeconds(seconds), ValueConverter.ParseTimeSpan(text));

@@ -1,30 +1,31 @@
-using KanikoBuild.Prisma.Parameters;
 using KanikoBuild.Prisma.Tests.Support;
+using KanikoBuild.Prisma.Waiting;
+using KanikoBuild.Registry;
 
 namespace KanikoBuild.Prisma.Tests;
 
+/// <summary>
+/// The Compute parameters once the engine has typed them: the Console URL's own rules, the wait's defaults, and
+/// what a wait request cannot say in its types. (How text becomes a TimeSpan or a Uri is the engine's, tested there.)
+/// </summary>
 public sealed class ParametersTests
 {
-    [Theory]
-    [InlineData(null, 600)]
-    [InlineData("", 600)]
-    [InlineData("90", 90)]
-    [InlineData("90.5", 90.5)]
-    [InlineData("00:10:00", 600)]
-    [InlineData("1.00:00:00", 86400)]
-    [InlineData(" 00:00:30 ", 30)]
-    public void Scan_timeout_is_seconds_or_a_TimeSpan(string? value, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), ScanParameters.ParseScanTimeout(value));
+    [Fact]
+    public void The_wait_defaults_to_ten_minutes_and_triggers_the_scan()
+    {
+        var options = new ScanWaitOptions();
+        Assert.Equal(TimeSpan.FromMinutes(10), options.ScanTimeout);
+        Assert.True(options.TriggerScan);
+    }
 
     [Theory]
-    [InlineData("ten minutes")]
-    [InlineData("0")]
-    [InlineData("-5")]
-    [InlineData("-00:01:00")]
-    [InlineData("NaN")]
-    public void A_bad_scan_timeout_is_one_clear_error(string value)
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(-60)]
+    public void A_scan_timeout_that_is_not_positive_is_one_clear_error(double seconds)
     {
-        var error = Assert.Throws<PipelineException>(() => ScanParameters.ParseScanTimeout(value));
+        var request = Request() with { Timeout = TimeSpan.FromSeconds(seconds) };
+        var error = Assert.Throws<PipelineException>(request.Validate);
         Assert.Contains("--scan-timeout", error.Message);
     }
 
@@ -32,40 +33,45 @@ public sealed class ParametersTests
     public void Plain_http_is_accepted_with_a_warning()
     {
         var log = new CapturedLog();
-        var url = ScanParameters.ParseConsoleUrl("http://127.0.0.1:8083", log.Logger);
+        var url = ConsoleAddress.Check(new Uri("http://127.0.0.1:8083"), log.Logger);
         Assert.Equal("http", url.Scheme);
-        Assert.Contains(log.Lines, l => l.StartsWith("[Warning]") && l.Contains("plain http"));
-        ScanParameters.ParseConsoleUrl("https://console.example.com:8083", log.Logger);
+        Assert.Contains(log.Lines, l => l.StartsWith("[Warning]") && l.Contains("plain http") && l.Contains("--console-url"));
+        ConsoleAddress.Check(new Uri("https://console.example.com:8083"), log.Logger);
         Assert.Single(log.Lines);
     }
 
     [Fact]
-    public void The_plain_http_warning_is_given_once_per_run_not_once_per_parse()
+    public void The_plain_http_warning_is_given_once_per_run_not_once_per_check()
     {
         var log = new CapturedLog();
         for (var i = 0; i < 4; i++)
-            ScanParameters.ParseConsoleUrl("http://127.0.0.1:8084", log.Logger);
+            ConsoleAddress.Check(new Uri("http://127.0.0.1:8084"), log.Logger);
         Assert.Single(log.Lines, l => l.Contains("plain http"));
-        ScanParameters.ParseConsoleUrl("http://127.0.0.1:8085/tenant", log.Logger);
+        ConsoleAddress.Check(new Uri("http://127.0.0.1:8085/tenant"), log.Logger);
         Assert.Equal(2, log.Lines.Count(l => l.Contains("plain http")));
         var nextRun = new CapturedLog();
-        ScanParameters.ParseConsoleUrl("http://127.0.0.1:8084", nextRun.Logger);
+        ConsoleAddress.Check(new Uri("http://127.0.0.1:8084"), nextRun.Logger);
         Assert.Single(nextRun.Lines);
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("console.example.com")]
     [InlineData("ftp://console.example.com")]
     [InlineData("https://user:pw@console.example.com")]
     [InlineData("https://console.example.com/?x=1")]
     [InlineData("https://console.example.com/api/v3")]
-    public void A_bad_console_url_is_one_clear_error(string? value)
+    public void A_bad_console_url_is_one_clear_error(string value)
     {
-        var error = Assert.Throws<PipelineException>(() => ScanParameters.ParseConsoleUrl(value, new CapturedLog().Logger));
+        var error = Assert.Throws<PipelineException>(() => ConsoleAddress.Check(new Uri(value, UriKind.RelativeOrAbsolute), new CapturedLog().Logger));
         Assert.Contains("console", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(":pw@", error.Message);
     }
+
+    [Theory]
+    [InlineData("https://console.example.com:8083", "https://console.example.com:8083")]
+    [InlineData("https://us-west1.cloud.twistlock.com/us-3-123456789/", "https://us-west1.cloud.twistlock.com/us-3-123456789")]
+    public void Twistcli_gets_the_console_url_with_its_prefix_and_without_a_trailing_slash(string url, string expected) =>
+        Assert.Equal(expected, ConsoleAddress.ForTwistcli(new Uri(url)));
 
     [Theory]
     [InlineData("https://console.example.com:8083", null, "https://console.example.com:8083/api/v1")]
@@ -90,21 +96,25 @@ public sealed class ParametersTests
     [InlineData("registry.example.com/a/b/", "/app", "registry.example.com", "a/b/app")]
     public void The_dev_registry_prefix_becomes_part_of_the_Console_repository(string devRegistry, string image, string host, string repository)
     {
-        var request = new Waiting.ScanWaitRequest { DevRegistry = devRegistry, Repository = image, Tag = "1", ManifestDigest = "sha256:" + new string('c', 64) };
+        var request = Request() with { DevRegistry = RegistrySpec.Parse(devRegistry), Repository = image };
         Assert.Equal(host, request.RegistryHost);
         Assert.Equal(repository, request.ConsoleRepository);
         Assert.Equal($"{host}/{repository}:1", request.ImageName);
     }
 
     [Theory]
-    [InlineData("https://registry.example.com", "team/app", "1", "sha256:" + "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", "--dev-registry")]
-    [InlineData("r", "team/app:1", "1", "sha256:" + "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", "--image")]
-    [InlineData("r", "team/app", " ", "sha256:" + "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", "--tag")]
-    [InlineData("r", "team/app", "1", "sha256:abc", "--image-digest")]
-    [InlineData("r", "team/app", "1", "latest", "--image-digest")]
-    public void A_bad_image_is_one_clear_error(string devRegistry, string image, string tag, string digest, string parameter)
+    [InlineData("team/app:1", "1", true, "--image")]
+    [InlineData("team/app@sha256:abc", "1", true, "--image")]
+    [InlineData("team/app", " ", true, "--tag")]
+    [InlineData("team/app", "1", false, "--image-digest")]
+    public void A_bad_image_is_one_clear_error(string image, string tag, bool withDigest, string parameter)
     {
-        var request = new Waiting.ScanWaitRequest { DevRegistry = devRegistry, Repository = image, Tag = tag, ManifestDigest = digest };
+        var request = Request() with { Repository = image, Tag = tag, ManifestDigest = withDigest ? Request().ManifestDigest : default };
         Assert.Contains(parameter, Assert.Throws<PipelineException>(request.Validate).Message);
     }
+
+    static ScanWaitRequest Request() => new()
+    {
+        DevRegistry = RegistrySpec.Parse("r"), Repository = "team/app", Tag = "1", ManifestDigest = Digest.Parse("sha256:" + new string('c', 64)),
+    };
 }

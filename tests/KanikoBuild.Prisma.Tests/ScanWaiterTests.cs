@@ -1,6 +1,7 @@
 using KanikoBuild.ConsoleSimulator;
 using KanikoBuild.Prisma.Tests.Support;
 using KanikoBuild.Prisma.Waiting;
+using KanikoBuild.Registry;
 
 namespace KanikoBuild.Prisma.Tests;
 
@@ -9,27 +10,29 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
 {
     string RegistryHost => fixture.Registry.Host;
 
-    AwaitScanArguments Arguments(ConsoleScenario scenario, PushedImage image, string? timeout = null, bool? trigger = null, string? password = null) => new()
-    {
-        ConsoleUrl = scenario.Simulator.ConsoleUrl.ToString(),
-        ConsoleUser = ConsoleScenario.Admin,
-        ConsolePassword = password ?? ConsoleScenario.AdminPassword,
-        DevRegistry = RegistryHost,
-        Image = image.Repository,
-        Tag = image.Tag,
-        ImageDigest = image.ManifestDigest,
-        ConfigDigest = image.ConfigDigest,
-        PushedAt = scenario.Clock.Time.GetUtcNow(),
-        TriggerScan = trigger,
-        ScanTimeout = timeout,
-    };
+    /// <summary>What AwaitScan waits with: the image (typed, as the preflight hands it over) and the Console.</summary>
+    sealed record Arguments(ScanWaitRequest Request, ComputeClientOptions Console);
+
+    Arguments ArgumentsFor(ConsoleScenario scenario, PushedImage image, double? timeoutSeconds = null, bool trigger = true, string? password = null) => new(
+        new ScanWaitRequest
+        {
+            DevRegistry = RegistrySpec.Parse(RegistryHost),
+            Repository = image.Repository,
+            Tag = image.Tag,
+            ManifestDigest = Digest.Parse(image.ManifestDigest),
+            ConfigDigest = Digest.Parse(image.ConfigDigest),
+            PushedAt = scenario.Clock.Time.GetUtcNow(),
+            TriggerScan = trigger,
+            Timeout = timeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : ScanWaitOptions.DefaultTimeout,
+        },
+        new ComputeClientOptions { ConsoleUrl = scenario.Simulator.ConsoleUrl, Username = ConsoleScenario.Admin, Password = password ?? ConsoleScenario.AdminPassword });
 
     sealed record Outcome(Results.RegistryScanEntry Entry, Scanning.Verdict Verdict, ScanWaitResult Wait);
 
     // The wait, then the verdict AwaitScan applies: the default policy (no critical, no high).
-    static async Task<Outcome> Run(ConsoleScenario scenario, AwaitScanArguments arguments)
+    static async Task<Outcome> Run(ConsoleScenario scenario, Arguments arguments)
     {
-        var wait = await AwaitScanCommand.WaitForResultAsync(arguments, CancellationToken.None, scenario.Clock.Time, scenario.Log.Logger, scenario.Clock.Transport);
+        var wait = await AwaitScanCommand.WaitAsync(arguments.Request, arguments.Console, CancellationToken.None, scenario.Clock.Time, scenario.Log.Logger, scenario.Clock.Transport);
         var result = Scanning.ScanResultReader.FromRegistryEntry(wait.Entry.Raw);
         var verdict = Scanning.PolicyEvaluator.Evaluate(result, Scanning.ScanPolicy.Parse("{}", "default"), DateOnly.FromDateTime(scenario.Clock.Time.GetUtcNow().UtcDateTime));
         return new Outcome(wait.Entry, verdict, wait);
@@ -43,7 +46,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         await using var scenario = await ConsoleScenario.StartAsync();
         var image = await TestImage.PushAsync(RegistryHost, Repository(), "1.0", TestImage.Clean);
 
-        var outcome = await scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, image)));
+        var outcome = await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image)));
 
         Assert.True(outcome.Verdict.Passed);
         Assert.Contains(image.ManifestDigest, outcome.Entry.ManifestDigests);
@@ -61,11 +64,11 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         await using var scenario = await ConsoleScenario.StartAsync();
         var repository = Repository();
         var older = await TestImage.PushAsync(RegistryHost, repository, "latest", TestImage.Clean);
-        await scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, older)));
+        await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, older)));
         scenario.Clock.Time.Advance(TimeSpan.FromMinutes(10));
         var newer = await TestImage.PushAsync(RegistryHost, repository, "latest", TestImage.Critical);
 
-        var outcome = await scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, newer)));
+        var outcome = await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, newer)));
 
         Assert.False(outcome.Verdict.Passed);
         Assert.Contains(outcome.Verdict.Reasons, r => r.Contains("1 critical"));
@@ -83,7 +86,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         var start = scenario.Clock.Time.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<PipelineException>(() =>
-            scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, image, timeout: "120", trigger: false)), TimeSpan.FromSeconds(1)));
+            scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, timeoutSeconds: 120, trigger: false)), TimeSpan.FromSeconds(1)));
 
         Assert.Contains("within 00:02:00", error.Message);
         Assert.Contains("Last state: no result for the image yet", error.Message);
@@ -98,11 +101,11 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         await using var scenario = await ConsoleScenario.StartAsync();
         var repository = Repository();
         var older = await TestImage.PushAsync(RegistryHost, repository, "2.0", TestImage.Clean);
-        await scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, older)));
+        await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, older)));
         var newer = await TestImage.PushAsync(RegistryHost, repository, "2.0", TestImage.Clean);
 
         var error = await Assert.ThrowsAsync<PipelineException>(() =>
-            scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, newer, timeout: "00:01:30", trigger: false)), TimeSpan.FromSeconds(1)));
+            scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, newer, timeoutSeconds: 90, trigger: false)), TimeSpan.FromSeconds(1)));
 
         Assert.Contains("the tag's result is of another image", error.Message);
     }
@@ -115,7 +118,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         const string wrong = "Wr0ng-Canary-Pa55w0rd-77aa";
         var start = scenario.Clock.Time.GetUtcNow();
 
-        var error = await Assert.ThrowsAsync<ComputeApiException>(() => scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, image, password: wrong))));
+        var error = await Assert.ThrowsAsync<ComputeApiException>(() => scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, password: wrong))));
 
         Assert.Contains("rejected the credentials", error.Message);
         Assert.True(scenario.Clock.Time.GetUtcNow() - start < TimeSpan.FromSeconds(2));
@@ -131,7 +134,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         var image = await TestImage.PushAsync(RegistryHost, Repository(), "1.0", TestImage.Clean);
         scenario.Control.FailNext(40, 503, "/registry");
 
-        var outcome = await scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, image, timeout: "600")), TimeSpan.FromSeconds(1));
+        var outcome = await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, timeoutSeconds: 600)), TimeSpan.FromSeconds(1));
 
         Assert.True(outcome.Verdict.Passed);
         Assert.Contains(scenario.Log.Lines, l => l.Contains("Polling the Console failed"));
@@ -144,7 +147,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         var image = await TestImage.PushAsync(RegistryHost, Repository(), "1.0", TestImage.Clean);
         var missing = image with { ManifestDigest = "sha256:" + new string('0', 64) };
 
-        var error = await Assert.ThrowsAsync<PipelineException>(() => scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, missing))));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, missing))));
 
         Assert.Contains("scan of", error.Message);
         Assert.Contains("failed", error.Message);
@@ -160,7 +163,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         });
         var image = await TestImage.PushAsync(RegistryHost, Repository(), "1.0", TestImage.LowOnly);
 
-        var outcome = await scenario.Clock.RunAsync(Run(scenario, Arguments(scenario, image)));
+        var outcome = await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image)));
 
         Assert.True(outcome.Verdict.Passed);
         Assert.Equal(new Results.VulnerabilityDistribution(0, 0, 0, 2, 2), outcome.Entry.Distribution);
@@ -172,7 +175,8 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
     {
         await using var scenario = await ConsoleScenario.StartAsync();
         var image = await TestImage.PushAsync(RegistryHost, "dev/" + Repository(), "1.0", TestImage.Clean);
-        var arguments = Arguments(scenario, image) with { DevRegistry = RegistryHost + "/dev", Image = image.Repository["dev/".Length..] };
+        var plain = ArgumentsFor(scenario, image);
+        var arguments = plain with { Request = plain.Request with { DevRegistry = RegistrySpec.Parse(RegistryHost + "/dev"), Repository = image.Repository["dev/".Length..] } };
 
         var outcome = await scenario.Clock.RunAsync(Run(scenario, arguments));
 
@@ -184,7 +188,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
     {
         var push = new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero);
         var ours = "sha256:" + new string('b', 64);
-        var request = new ScanWaitRequest { DevRegistry = "r:5000", Repository = "team/app", Tag = "1", ManifestDigest = ours, PushedAt = push };
+        var request = new ScanWaitRequest { DevRegistry = RegistrySpec.Parse("r:5000"), Repository = "team/app", Tag = "1", ManifestDigest = Digest.Parse(ours), PushedAt = push };
         var stale = Entry(ComputeClientTests.SeededResult("r:5000", "team/app", "1", "sha256:" + new string('a', 64), scanTime: push.AddMinutes(5)));
         var early = Entry(ComputeClientTests.SeededResult("r:5000", "team/app", "1", ours, scanTime: push.AddMinutes(-5)));
         var fresh = Entry(ComputeClientTests.SeededResult("r:5000", "team/app", "1", ours, scanTime: push.AddSeconds(40)));

@@ -1,5 +1,6 @@
 using KanikoBuild.Prisma.Tests.Support;
 using KanikoBuild.Prisma.Waiting;
+using KanikoBuild.Registry;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Prisma.Tests;
@@ -13,17 +14,17 @@ public sealed class UnreachableConsoleTests
 {
     const string Digest = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-    static AwaitScanArguments Arguments(string consoleUrl, string timeout = "600") => new()
+    static ScanWaitRequest Request(TimeSpan? timeout = null) => new()
     {
-        ConsoleUrl = consoleUrl,
-        ConsoleUser = ConsoleScenario.Admin,
-        ConsolePassword = ConsoleScenario.AdminPassword,
-        DevRegistry = "127.0.0.1:5000/dev",
-        Image = "team/app",
+        DevRegistry = RegistrySpec.Parse("127.0.0.1:5000/dev"),
+        Repository = "team/app",
         Tag = "1.0",
-        ImageDigest = Digest,
-        ScanTimeout = timeout,
+        ManifestDigest = KanikoBuild.Registry.Digest.Parse(Digest),
+        Timeout = timeout ?? TimeSpan.FromSeconds(600),
     };
+
+    static ComputeClientOptions Console(string consoleUrl) =>
+        new() { ConsoleUrl = ConsoleAddress.Check(new Uri(consoleUrl)), Username = ConsoleScenario.Admin, Password = ConsoleScenario.AdminPassword };
 
     static async Task<(ComputeApiException Error, TimeSpan Waited, CapturedLog Log)> WaitAndFailAsync(string consoleUrl)
     {
@@ -31,7 +32,7 @@ public sealed class UnreachableConsoleTests
         var log = new CapturedLog();
         var start = clock.Time.GetUtcNow();
         var error = await Assert.ThrowsAsync<ComputeApiException>(() => clock.RunAsync(
-            AwaitScanCommand.WaitForResultAsync(Arguments(consoleUrl), CancellationToken.None, clock.Time, log.Logger, clock.Transport)));
+            AwaitScanCommand.WaitAsync(Request(), Console(consoleUrl), CancellationToken.None, clock.Time, log.Logger, clock.Transport)));
         return (error, clock.Time.GetUtcNow() - start, log);
     }
 
@@ -106,11 +107,7 @@ public sealed class UnreachableConsoleTests
         {
             await scenario.DisposeAsync();
         }
-        var request = new ScanWaitRequest
-        {
-            DevRegistry = "127.0.0.1:5000/dev", Repository = "team/app", Tag = "1.0", ManifestDigest = Digest,
-            Timeout = TimeSpan.FromMinutes(3),
-        };
+        var request = Request(TimeSpan.FromMinutes(3));
         var start = scenario.Clock.Time.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<PipelineException>(() =>

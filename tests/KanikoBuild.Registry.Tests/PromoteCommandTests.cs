@@ -2,57 +2,53 @@ using KanikoBuild.Testing;
 
 namespace KanikoBuild.Registry.Tests;
 
+/// <summary>The promotion's entry point with typed values, and the one login path it shares with kaniko and the pipeline.</summary>
 public class PromoteCommandTests(RegistryPair registries) : IClassFixture<RegistryPair>
 {
     [Fact]
-    public void Without_a_digest_or_a_recorded_one_it_says_what_to_do()
+    public void A_user_without_a_password_is_one_clear_error_naming_the_secret_by_its_environment_variable()
     {
-        var error = Assert.Throws<PipelineException>(() => PromoteCommand.ResolveDigest(new PromoteParameters { DigestFile = "/nonexistent/pushdev/digest" }));
-        Assert.Contains("--image-digest", error.Message);
-        Assert.Contains("PushDev", error.Message);
+        // Before: "--prod-registry-user and --prod-registry-password go together". A secret is named by its
+        // environment variable now (the review's finding): a switch would put it in ps and the shell history.
+        var pairing = Assert.Throws<PipelineException>(() => new RegistryLogins(new RegistryOptions { Prod = RegistrySpec.Parse("r.example.com/prod"), ProdUser = "u" }));
+        Assert.Contains("--prod-registry-user", pairing.Message);
+        Assert.Contains("PROD_REGISTRY_PASSWORD", pairing.Message);
+        Assert.DoesNotContain("--prod-registry-password", pairing.Message);
+
+        var reverse = Assert.Throws<PipelineException>(() => new RegistryLogins(new RegistryOptions { Dev = RegistrySpec.Parse("r.example.com/dev"), DevPassword = "only-a-password" }));
+        Assert.Contains("DEV_REGISTRY_PASSWORD is given without --dev-registry-user", reverse.Message);
+        Assert.DoesNotContain("only-a-password", reverse.Message);
     }
 
     [Fact]
-    public void A_given_digest_wins_and_a_recorded_one_is_checked()
+    public void Logins_go_to_their_registry_host_and_the_dev_pair_wins_on_a_shared_host()
     {
-        using var dir = new TempDirectory();
-        var digest = "sha256:" + new string('c', 64);
-        var file = dir.Write("digest", digest + "\n");
-        Assert.Equal(digest, PromoteCommand.ResolveDigest(new PromoteParameters { DigestFile = file }));
-        var given = "sha256:" + new string('d', 64);
-        Assert.Equal(given, PromoteCommand.ResolveDigest(new PromoteParameters { ImageDigest = given, DigestFile = file }));
-        File.WriteAllText(file, "latest");
-        Assert.Throws<PipelineException>(() => PromoteCommand.ResolveDigest(new PromoteParameters { DigestFile = file }));
+        var logins = new RegistryLogins(new RegistryOptions
+        {
+            Dev = RegistrySpec.Parse("r.example.com/dev"), DevUser = "dev", DevPassword = "dev-password-1234",
+            Prod = RegistrySpec.Parse("r.example.com/prod"), ProdUser = "prod", ProdPassword = "prod-password-1234",
+            Insecure = [RegistrySpec.Parse("plain.example.com:5000")],
+        });
+
+        Assert.Equal("dev", Assert.Single(logins.ByHost).Value.Username);
+        Assert.Equal("dev", logins.For("R.EXAMPLE.COM")?.Username);
+        Assert.Null(logins.For("other.example.com"));
+        Assert.Equal("plain.example.com:5000", Assert.Single(logins.Insecure).Host);
+        Assert.Equal("[REDACTED]", Secrets.Mask("prod-password-1234"));
     }
 
     [Fact]
-    public async Task Parameters_are_checked_before_any_request()
-    {
-        var valid = new PromoteParameters { DevRegistry = "r.example.com/dev", ProdRegistry = "r.example.com/prod", Image = "app", ImageDigest = "sha256:" + new string('e', 64) };
-        await Assert.ThrowsAsync<PipelineException>(() => PromoteCommand.RunAsync(valid with { ProdRegistry = null }));
-        await Assert.ThrowsAsync<PipelineException>(() => PromoteCommand.RunAsync(valid with { Image = "" }));
-        await Assert.ThrowsAsync<PipelineException>(() => PromoteCommand.RunAsync(valid with { Tag = "bad tag" }));
-        var pairing = await Assert.ThrowsAsync<PipelineException>(() => PromoteCommand.RunAsync(valid with { ProdRegistryUser = "u" }));
-        Assert.Contains("--prod-registry-password", pairing.Message);
-    }
-
-    [Fact]
-    public async Task Promotes_the_digest_PushDev_recorded_across_two_prefixes_of_one_registry()
+    public async Task Promotes_a_digest_across_two_prefixes_of_one_registry()
     {
         using var seed = Clients.For(registries.Dev.Host);
         var image = await TestImages.PushImageAsync(seed, "dev/team/app", [300_000, 1000]);
-        using var dir = new TempDirectory();
-        var digestFile = dir.Write("pushdev/digest", image.Digest + "\n");
 
-        var result = await PromoteCommand.RunAsync(new PromoteParameters
-        {
-            DevRegistry = $"{registries.Dev.Host}/dev",
-            ProdRegistry = $"{registries.Dev.Host}/prod",
-            Image = "team/app",
-            Tag = "1.4.2",
-            PromoteTags = ["1.4", "latest"],
-            DigestFile = digestFile,
-        });
+        var result = await PromoteCommand.RunAsync(
+            new PromoteRequest(RegistrySpec.Parse($"{registries.Dev.Host}/dev"), RegistrySpec.Parse($"{registries.Dev.Host}/prod"), "team/app", Digest.Parse(image.Digest))
+            {
+                Tags = ["1.4.2", "1.4", "latest"],
+            },
+            RegistryLogins.None);
 
         Assert.Equal(image.Digest, result.Digest);
         Assert.Equal(0, result.BytesUploaded);

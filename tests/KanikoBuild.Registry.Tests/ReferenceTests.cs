@@ -70,13 +70,42 @@ public class ReferenceTests
     public void Bad_image_reference_is_one_clear_error(string text) =>
         Assert.Throws<PipelineException>(() => ImageReference.Parse(text));
 
+    [Theory]
+    [InlineData("sha256:abc")]
+    [InlineData("sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("sha512:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("latest")]
+    [InlineData("")]
+    public void A_digest_is_sha256_and_64_lowercase_hex_digits_and_nothing_else(string text)
+    {
+        Assert.False(Digest.TryParse(text, out var none));
+        Assert.Equal(default, none);
+        Assert.Contains("is not a digest", Assert.Throws<FormatException>(() => Digest.Parse(text, provider: null)).Message);
+        Assert.Contains("--image-digest", Assert.Throws<PipelineException>(() => Digest.Parse(text, "--image-digest")).Message);
+    }
+
+    [Fact]
+    public void A_digest_is_a_value_compared_by_its_text_and_used_where_text_is()
+    {
+        var text = "sha256:" + new string('c', 64);
+        var digest = Digest.Parse(text, provider: null);
+        Assert.Equal(Digest.Parse(text), digest);
+        Assert.Equal(text, digest.ToString());
+        string asText = digest;
+        Assert.Equal(text, asText);
+        Assert.Equal("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", Digest.Of("hello"u8).Value);
+        Assert.Equal(Digest.Sha256("hello"u8), Digest.Of("hello"u8).Value);
+        Assert.Equal(string.Empty, default(Digest).Value);
+        Assert.Equal(digest, ImageReference.Parse($"r.example.com/app@{text}").Digest);
+    }
+
     [Fact]
     public void Digests_and_tags_are_validated()
     {
         Assert.True(Digest.IsValid("sha256:" + new string('a', 64)));
         Assert.False(Digest.IsValid("sha256:" + new string('A', 64)));
         Assert.False(Digest.IsValid("md5:abc"));
-        Assert.Equal("sha256:" + new string('b', 64), Digest.Parse(" sha256:" + new string('b', 64) + "\n"));
+        Assert.Equal("sha256:" + new string('b', 64), Digest.Parse(" sha256:" + new string('b', 64) + "\n").Value);
         Assert.True(RepositoryName.IsValidTag("v1.2.3_rc-1"));
         Assert.False(RepositoryName.IsValidTag(".hidden"));
         Assert.False(RepositoryName.IsValidTag(new string('a', 129)));

@@ -6,8 +6,8 @@ using Serilog;
 namespace KanikoBuild.Engine.Execution;
 
 /// <summary>
-/// Runs a plan: validates requirements first (nothing runs when one fails), then each scheduled target in
-/// order. A failure stops the build unless the target proceeds after failure; targets that depend on a
+/// Runs a plan: checks the inputs first (values that did not convert, requirements, then the build's own checks,
+/// all reported together; nothing runs when one fails), then each scheduled target in order. A failure stops the build unless the target proceeds after failure; targets that depend on a
 /// failed one do not run; assured targets run even after a failure or Ctrl-C.
 /// </summary>
 internal sealed class BuildExecutor(ILogger log, TargetBlocks blocks, bool showStackTraces = false)
@@ -15,14 +15,20 @@ internal sealed class BuildExecutor(ILogger log, TargetBlocks blocks, bool showS
     /// <summary>Called with the target about to run (null after it ran), so the build can expose its token and summary.</summary>
     public Action<ExecutableTarget?, CancellationToken>? OnTargetChanged { get; init; }
 
-    /// <summary>Explains how to provide a member a requirement names, e.g. "pass --console-url or set CONSOLE_URL".</summary>
-    public Func<string, string?>? RequirementHint { get; init; }
+    /// <summary>The parameter a requirement's member is (<c>() =&gt; Console.Url</c> is <c>ConsoleUrl</c>), or null for another member.</summary>
+    public Func<MemberInfo, ParameterName?>? ParameterOf { get; init; }
+
+    /// <summary>What the engine found wrong while binding the parameters; reported with the requirements and the build's checks.</summary>
+    public InputProblems? BindingProblems { get; init; }
+
+    /// <summary>The build's own checks of the scheduled targets' inputs (files, cross-field rules), run before anything else.</summary>
+    public Func<InputProblems, CancellationToken, Task>? InputCheck { get; init; }
 
     /// <param name="ct">Ctrl-C: the running target is aborted, the scheduled ones are not run.</param>
     /// <param name="assuredCt">Cancels the assured targets that still run after Ctrl-C (a second Ctrl-C).</param>
     public async Task ExecuteAsync(IReadOnlyList<ExecutableTarget> plan, CancellationToken ct, CancellationToken assuredCt = default)
     {
-        ValidateRequirements(plan);
+        await CheckInputsAsync(plan, ct).ConfigureAwait(false);
 
         var stop = false;
         foreach (var target in plan)
@@ -97,19 +103,27 @@ internal sealed class BuildExecutor(ILogger log, TargetBlocks blocks, bool showS
         }
     }
 
-    void ValidateRequirements(IReadOnlyList<ExecutableTarget> plan)
+    /// <summary>
+    /// Everything wrong with the inputs of the scheduled targets, found before anything runs and reported at once:
+    /// values that did not convert, missing requirements, and what the build's own check finds (a problem of a
+    /// parameter already rejected above is not repeated).
+    /// </summary>
+    async Task CheckInputsAsync(IReadOnlyList<ExecutableTarget> plan, CancellationToken ct)
     {
-        var problems = new List<string>();
+        var problems = BindingProblems ?? new InputProblems();
         foreach (var target in plan.Where(t => t.Status is ExecutionStatus.Scheduled or ExecutionStatus.Collective))
         {
             foreach (var requirement in target.Definition.RequiredParameters)
             {
                 if (!IsMissing(Conditions.Evaluate(target, requirement)))
                     continue;
-                var member = ExpressionText.MemberName(requirement);
-                problems.Add(member is null
-                    ? $"Target '{target.Name}' requires '{ExpressionText.Render(requirement)}' to be set."
-                    : $"Target '{target.Name}' requires member '{member}'" + (RequirementHint?.Invoke(member) is { } hint ? $"; {hint}." : "."));
+                var member = ExpressionText.Member(requirement);
+                if (member is null)
+                    problems.Add($"Target '{target.Name}' requires '{ExpressionText.Render(requirement)}' to be set.");
+                else if (ParameterOf?.Invoke(member) is { } parameter)
+                    problems.Reject(parameter, $"Target '{target.Name}' requires member '{parameter.Name}'; {parameter.Hint}.");
+                else
+                    problems.Add($"Target '{target.Name}' requires member '{member.Name}'.");
             }
             foreach (var requirement in target.Definition.Requirements)
             {
@@ -117,8 +131,18 @@ internal sealed class BuildExecutor(ILogger log, TargetBlocks blocks, bool showS
                     problems.Add($"Target '{target.Name}' requires '{ExpressionText.Render(requirement)}'.");
             }
         }
-        if (problems.Count > 0)
-            throw new PipelineException(string.Join(Environment.NewLine, problems));
+        if (InputCheck is not null)
+        {
+            try
+            {
+                await InputCheck(problems, ct).ConfigureAwait(false);
+            }
+            catch (PipelineException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        problems.ThrowIfAny();
     }
 
     static bool IsMissing(object? value) => value switch

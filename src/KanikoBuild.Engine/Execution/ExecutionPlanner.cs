@@ -54,8 +54,8 @@ internal static class ExecutionPlanner
 
     public static ExecutableTarget? TryFind(IReadOnlyList<ExecutableTarget> targets, string name)
     {
-        var key = Parameters.NameCase.Normalize(name);
-        return targets.FirstOrDefault(t => Parameters.NameCase.Normalize(t.Name) == key);
+        var key = NameCase.Normalize(name);
+        return targets.FirstOrDefault(t => NameCase.Normalize(t.Name) == key);
     }
 }
 

@@ -11,9 +11,9 @@ internal static class ExpressionText
 {
     public static string Render(LambdaExpression lambda) => Render(lambda.Body);
 
-    /// <summary>The member a requirement names (<c>() => ConsoleUrl</c> → <c>ConsoleUrl</c>), or null when it is not a plain member access.</summary>
-    public static string? MemberName(LambdaExpression lambda) =>
-        StripConvert(lambda.Body) is MemberExpression member ? member.Member.Name : null;
+    /// <summary>The member a requirement names (<c>() => ConsoleUrl</c>, <c>() => Console.Url</c>), or null when it is not a member access.</summary>
+    public static System.Reflection.MemberInfo? Member(LambdaExpression lambda) =>
+        StripConvert(lambda.Body) is MemberExpression member ? member.Member : null;
 
     static Expression StripConvert(Expression e) =>
         e is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } u ? StripConvert(u.Operand) : e;

@@ -34,8 +34,19 @@ internal static class HelpText
         var width = Math.Max(parameters.Where(p => p.Listed).Select(p => p.Switch.Length).DefaultIfEmpty(0).Max(), 18);
         var defaults = defaultTargets.Count > 0 ? string.Join(", ", defaultTargets) : "<none>";
         text.AppendLine().AppendLine("Parameters:").AppendLine();
+        string? group = null;
         foreach (var parameter in custom)
+        {
+            // An option record's parameters under its concern's title: --help reads like the README's table.
+            if (parameter.Group is { } title && title != group)
+            {
+                if (group is not null || custom[0] != parameter)
+                    text.AppendLine();
+                text.Append("  ").AppendLine(title + ":");
+                group = title;
+            }
             AppendParameter(text, parameter, width, defaults);
+        }
         if (custom.Count > 0)
             text.AppendLine();
         foreach (var parameter in builtIn)

@@ -37,9 +37,10 @@ internal sealed class ParameterService(
             // Command-line tokens are split by the separator too ("--target A+B").
             return new Resolved(ValueConverter.Convert(parameter.Type, values, parameter.Separator ?? separator, baseDirectory), source);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or PipelineException or ArgumentException or OverflowException)
         {
-            throw new PipelineException($"Parameter '{parameter.Name}' from {source}: {e.Message}.");
+            // A self-parsing type explains itself in a sentence of its own; the engine adds the parameter and the source.
+            throw new PipelineException($"Parameter '{parameter.Name}' from {source}: {e.Message.TrimEnd('.')}.");
         }
     }
 
@@ -73,23 +74,28 @@ internal sealed class ParameterService(
     }
 
     /// <summary>Sets every member that a source provides a value for; collects the conversion errors instead of stopping at the first.</summary>
-    public IReadOnlyList<string> Bind(object build, IEnumerable<ParameterDescriptor> parameters)
+    public IReadOnlyList<string> Bind(object build, IEnumerable<ParameterDescriptor> parameters) =>
+        BindAll(build, parameters).Select(e => e.Message).ToList();
+
+    /// <summary><see cref="Bind"/>, each error with the parameter whose value it rejects.</summary>
+    public IReadOnlyList<(ParameterDescriptor Parameter, string Message)> BindAll(object build, IEnumerable<ParameterDescriptor> parameters)
     {
-        var errors = new List<string>();
+        var errors = new List<(ParameterDescriptor, string)>();
         foreach (var parameter in parameters)
         {
             try
             {
                 if (Resolve(parameter) is { } resolved)
                 {
-                    parameter.SetValue(build, resolved.Value);
+                    // Registered before it is set: a later failure's message may quote it.
                     if (parameter.Secret)
                         RegisterSecret(resolved.Value);
+                    parameter.SetValue(build, resolved.Value);
                 }
             }
             catch (PipelineException e)
             {
-                errors.Add(e.Message);
+                errors.Add((parameter, e.Message));
             }
         }
         return errors;

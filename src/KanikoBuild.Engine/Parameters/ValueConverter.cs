@@ -1,10 +1,18 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Reflection;
 
 namespace KanikoBuild.Engine.Parameters;
 
-/// <summary>Converts textual parameter values into the member's type; a failure explains what was expected.</summary>
+/// <summary>
+/// Converts textual parameter values into the member's type; a failure explains what was expected. Besides the
+/// primitives, paths, URLs and enums, any type that implements <see cref="IParsable{TSelf}"/> parses itself (a digest,
+/// an image reference, a registry, the fail-on limits): the value is typed once, here, where it enters.
+/// </summary>
 internal static class ValueConverter
 {
+    static readonly ConcurrentDictionary<Type, Func<string, object>?> s_parsers = new();
+
     /// <param name="values">The tokens after a switch (empty for a bare switch), or one value from the environment or a file.</param>
     /// <param name="baseDirectory">What relative paths are relative to.</param>
     public static object? Convert(Type type, IReadOnlyList<string> values, string? separator, string baseDirectory)
@@ -13,6 +21,9 @@ internal static class ValueConverter
         {
             var elementType = type.GetElementType()!;
             var elements = separator is null ? values : values.SelectMany(v => v.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            // A blank element of a self-parsing type is no element ("--destination ''" from an empty CI variable).
+            if (IsEmptyWhenBlank(elementType))
+                elements = elements.Where(e => !string.IsNullOrWhiteSpace(e)).ToList();
             var array = Array.CreateInstance(elementType, elements.Count);
             for (var i = 0; i < elements.Count; i++)
                 array.SetValue(ConvertScalar(elementType, elements[i], baseDirectory), i);
@@ -28,6 +39,9 @@ internal static class ValueConverter
         }
         if (values.Count > 1)
             throw new FormatException($"one value expected, got {values.Count} ({string.Join(" ", values.Select(v => $"'{v}'"))}); quote a value that contains spaces");
+        // An empty CI variable means "not given" for an optional URL or self-parsing value, as it does for a string.
+        if (string.IsNullOrWhiteSpace(values[0]) && IsEmptyWhenBlank(scalar) && (!type.IsValueType || Nullable.GetUnderlyingType(type) is not null))
+            return null;
         return ConvertScalar(scalar, values[0], baseDirectory);
     }
 
@@ -74,8 +88,36 @@ internal static class ValueConverter
                 ? uri
                 : throw new FormatException($"'{value}' is not an absolute URL (e.g. https://host:8083)");
         }
+        if (Parser(type) is { } parse)
+            return parse(value);
         throw new FormatException($"parameters of type {type.Name} are not supported");
     }
+
+    /// <summary>Whether the engine can convert a value to <paramref name="type"/> (or its elements, or its underlying type).</summary>
+    public static bool Supports(Type type)
+    {
+        type = type.IsArray ? type.GetElementType()! : Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(string) || type == typeof(bool) || type.IsEnum || type == typeof(int) || type == typeof(long) || type == typeof(double)
+            || type == typeof(TimeSpan) || type == typeof(AbsolutePath) || type == typeof(Uri) || Parser(type) is not null;
+    }
+
+    static bool IsEmptyWhenBlank(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(Uri) || (type != typeof(string) && !type.IsPrimitive && type != typeof(TimeSpan) && !type.IsEnum && Parser(type) is not null);
+    }
+
+    /// <summary><c>T.Parse(value, InvariantCulture)</c> for a type that implements <see cref="IParsable{TSelf}"/>, or null.</summary>
+    static Func<string, object>? Parser(Type type) => s_parsers.GetOrAdd(type, static t =>
+    {
+        var parsable = t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IParsable<>) && i.GetGenericArguments()[0] == t);
+        if (!parsable)
+            return null;
+        var method = typeof(ValueConverter).GetMethod(nameof(ParseWith), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(t);
+        return method.CreateDelegate<Func<string, object>>();
+    });
+
+    static object ParseWith<T>(string value) where T : IParsable<T> => T.Parse(value.Trim(), CultureInfo.InvariantCulture);
 
     /// <summary><c>00:10:00</c>, <c>1.00:00:00</c>, plain seconds (<c>600</c>), or a number with a unit (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>500ms</c>).</summary>
     public static TimeSpan ParseTimeSpan(string value)

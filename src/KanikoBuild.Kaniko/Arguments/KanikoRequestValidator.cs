@@ -75,12 +75,12 @@ public static partial class KanikoRequestValidator
                 yield return $"the file of secret '{secret.Id}' ({secret.SourceFile}) does not exist";
         }
 
-        foreach (var credential in request.RegistryCredentials)
+        foreach (var (registry, credential) in request.RegistryCredentials)
         {
-            if (string.IsNullOrWhiteSpace(credential.Registry) || credential.Registry.Contains('/', StringComparison.Ordinal) && !credential.Registry.Contains("://", StringComparison.Ordinal))
-                yield return $"the registry of a credential ('{credential.Registry}') must be a host such as registry.example.com or 127.0.0.1:5000";
+            if (string.IsNullOrWhiteSpace(registry) || registry.Contains('/', StringComparison.Ordinal) && !registry.Contains("://", StringComparison.Ordinal))
+                yield return $"the registry of a credential ('{registry}') must be a host such as registry.example.com or 127.0.0.1:5000";
             if (string.IsNullOrEmpty(credential.Username) || string.IsNullOrEmpty(credential.Password))
-                yield return $"the credential for '{credential.Registry}' has an empty user name or password";
+                yield return $"the credential for '{registry}' has an empty user name or password";
         }
 
         foreach (var mount in request.Mounts)

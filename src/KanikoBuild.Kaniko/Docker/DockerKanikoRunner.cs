@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using KanikoBuild.Registry;
 using Serilog;
 
 namespace KanikoBuild.Kaniko;
@@ -27,7 +28,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
     /// Makes sure the executor image is in the engine, pulling it when missing, as a run would: for Doctor, which
     /// must not call an image fine that cannot be had. Returns what was done; throws <see cref="KanikoFailure"/>.
     /// </summary>
-    public async Task<ExecutorImageState> EnsureImageAsync(IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
+    public async Task<ExecutorImageState> EnsureImageAsync(IReadOnlyDictionary<string, RegistryCredential> credentials, CancellationToken ct)
     {
         var endpoint = Endpoint;
         using var configuration = new DockerClientConfiguration(endpoint);
@@ -196,7 +197,7 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         }
     }
 
-    async Task<ExecutorImageState> EnsureImageAsync(DockerClient client, IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
+    async Task<ExecutorImageState> EnsureImageAsync(DockerClient client, IReadOnlyDictionary<string, RegistryCredential> credentials, CancellationToken ct)
     {
         var image = _options.Image;
         try
@@ -209,8 +210,8 @@ public sealed class DockerKanikoRunner : IKanikoRunner
         }
 
         _logger.Information("kaniko: pulling the executor image {Image}", image);
-        var credential = DockerConfigFile.For(image, credentials);
-        var auth = credential is null ? null : new AuthConfig { Username = credential.Username, Password = credential.Password, ServerAddress = credential.Registry };
+        var login = DockerConfigFile.For(image, credentials);
+        var auth = login is not { } found ? null : new AuthConfig { Username = found.Credential.Username, Password = found.Credential.Password, ServerAddress = found.Registry };
         var errors = new List<string>();
         try
         {

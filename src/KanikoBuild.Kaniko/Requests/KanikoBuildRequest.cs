@@ -1,3 +1,5 @@
+using KanikoBuild.Registry;
+
 namespace KanikoBuild.Kaniko;
 
 /// <summary>
@@ -97,8 +99,11 @@ public sealed record KanikoBuildRequest
 
     // --- Registries ----------------------------------------------------------------------------------
 
-    /// <summary>Written into the executor's <c>config.json</c>; never into a flag, an env var or a log line.</summary>
-    public IReadOnlyList<RegistryCredential> RegistryCredentials { get; init; } = [];
+    /// <summary>
+    /// The login for each registry host (<c>registry.example.com</c>, <c>127.0.0.1:5000</c>, <c>docker.io</c>), written
+    /// into the executor's <c>config.json</c>; never into a flag, an env var or a log line. kaniko picks credentials per host.
+    /// </summary>
+    public IReadOnlyDictionary<string, RegistryCredential> RegistryCredentials { get; init; } = new Dictionary<string, RegistryCredential>();
 
     /// <summary><c>--registry-mirror</c>, repeated.</summary>
     public IReadOnlyList<string> RegistryMirrors { get; init; } = [];

@@ -85,6 +85,6 @@ internal sealed partial record RegistryCause(KanikoFailureKind Kind, string Deta
     [GeneratedRegex(@"(?:push permission for ""|failed to push to destination |transport for )(?<host>[^/\s""]+)")]
     private static partial Regex Named();
 
-    [GeneratedRegex(@"https?://(?<host>[^/\s""]+)/v2/(?<repo>[^\s""]+?)/manifests/(?<ref>[^\s:;""]+(?::[0-9a-f]{64})?)")]
+    [GeneratedRegex(@"https?://(?<host>[^/\s""]+)/v2/(?<repo>[^\s""]+?)/manifests/(?<ref>[^\s:;""]+(?::[0-9a-f]+)?)")]
     private static partial Regex ManifestUrl();
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KanikoBuild.Registry;
 
 namespace KanikoBuild.Kaniko;
 
@@ -15,21 +16,21 @@ public static class DockerConfigFile
     const string DockerHubKey = "https://index.docker.io/v1/";
 
     /// <summary>The JSON text; every password and derived <c>auth</c> value is registered for masking.</summary>
-    public static byte[] Create(IReadOnlyList<RegistryCredential> credentials)
+    public static byte[] Create(IReadOnlyDictionary<string, RegistryCredential> credentials)
     {
         var auths = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var credential in credentials)
+        foreach (var (registry, credential) in credentials)
         {
             KanikoBuild.Secrets.Register(credential.Password);
             var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}"));
             KanikoBuild.Secrets.Register(auth);
-            auths[Key(credential.Registry)] = new Dictionary<string, string> { ["auth"] = auth };
+            auths[Key(registry)] = new Dictionary<string, string> { ["auth"] = auth };
         }
         return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["auths"] = auths });
     }
 
     /// <summary>Writes <c>config.json</c> (mode 0600) into <paramref name="directory"/> and returns its path.</summary>
-    public static string Write(string directory, IReadOnlyList<RegistryCredential> credentials)
+    public static string Write(string directory, IReadOnlyDictionary<string, RegistryCredential> credentials)
     {
         var path = Path.Combine(directory, FileName);
         PrivateDirectory.WriteFile(path, Create(credentials));
@@ -61,9 +62,9 @@ public static class DockerConfigFile
         return value.TrimEnd('/').ToLowerInvariant();
     }
 
-    internal static RegistryCredential? For(string image, IReadOnlyList<RegistryCredential> credentials)
+    internal static (string Registry, RegistryCredential Credential)? For(string image, IReadOnlyDictionary<string, RegistryCredential> credentials)
     {
         var key = Key(ImageRegistry(image));
-        return credentials.LastOrDefault(c => Key(c.Registry) == key);
+        return credentials.LastOrDefault(c => Key(c.Key) == key) is { Value: not null } found ? (found.Key, found.Value) : null;
     }
 }

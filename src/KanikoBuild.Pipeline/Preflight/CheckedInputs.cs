@@ -3,27 +3,33 @@ using KanikoBuild.Registry;
 namespace KanikoBuild.Pipeline.Preflight;
 
 /// <summary>
-/// Everything the preflight parsed for the targets of one run (<see cref="Targets"/>). A concern no scheduled
+/// Everything the preflight checked for the targets of one run (<see cref="Targets"/>). A concern no scheduled
 /// target needs stays null; <c>Require…</c> is for the targets that do.
 /// </summary>
 public sealed record CheckedInputs
 {
     public required PipelineTargets Targets { get; init; }
-    public BuildOptions? Build { get; init; }
-    public ConsoleOptions? Console { get; init; }
-    public VerdictOptions? Verdict { get; init; }
-    public DevImageOptions? DevImage { get; init; }
-    public PromotionOptions? Promotion { get; init; }
+    public CheckedBuild? Build { get; init; }
+    public ConsoleAddressing? ConsoleAddress { get; init; }
+    public CheckedConsole? Console { get; init; }
+    public CheckedVerdict? Verdict { get; init; }
+    public CheckedDevImage? DevImage { get; init; }
+    public CheckedPromotion? Promotion { get; init; }
     public IReadOnlyList<ImageReference> Destinations { get; init; } = [];
-    public TimeSpan? ScanTimeout { get; init; }
+    public TimeSpan ScanTimeout { get; init; }
+
+    /// <summary>The registry logins, each pair checked (a user without a password is refused here, before anything runs).</summary>
+    public RegistryLogins Logins { get; init; } = RegistryLogins.None;
 
     /// <summary>True when these inputs were checked for every target in <paramref name="targets"/>.</summary>
     public bool Covers(PipelineTargets targets) => (Targets & targets) == targets;
 
-    public BuildOptions RequireBuild() => Build ?? throw Missing(nameof(Build));
-    public ConsoleOptions RequireConsole() => Console ?? throw Missing(nameof(Console));
-    public VerdictOptions RequireVerdict() => Verdict ?? throw Missing(nameof(Verdict));
-    public DevImageOptions RequireDevImage() => DevImage ?? throw Missing(nameof(DevImage));
+    public CheckedBuild RequireBuild() => Build ?? throw Missing(nameof(Build));
+    public ConsoleAddressing RequireConsoleAddress() => ConsoleAddress ?? throw Missing(nameof(ConsoleAddress));
+    public CheckedConsole RequireConsole() => Console ?? throw Missing(nameof(Console));
+    public CheckedVerdict RequireVerdict() => Verdict ?? throw Missing(nameof(Verdict));
+    public CheckedDevImage RequireDevImage() => DevImage ?? throw Missing(nameof(DevImage));
+    public CheckedPromotion RequirePromotion() => Promotion ?? throw Missing(nameof(Promotion));
 
     InvalidOperationException Missing(string concern) => new($"The preflight for {Targets} did not check the {concern} inputs.");
 }

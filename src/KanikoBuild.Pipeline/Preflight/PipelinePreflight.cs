@@ -1,81 +1,111 @@
-using KanikoBuild.Pipeline.AlternativeB;
+using KanikoBuild.Pipeline.RegistryScan;
 using KanikoBuild.Pipeline.State;
+using KanikoBuild.Registry;
 
 namespace KanikoBuild.Pipeline.Preflight;
 
 /// <summary>
 /// Checks every input that can be checked without building, for all the pipeline targets of a run, before the
-/// first kaniko container starts: a 10-minute build must not end on a typo in the policy. One preflight per
-/// target says what that target reads; a run's preflight is the union of its scheduled targets' (Promote after
-/// PushDev also checks the verdict's and the production registry's inputs before PushDev builds). Every problem
-/// is reported together, each naming its switch. The result holds the parsed values, which the targets use
-/// from then on: the policy is loaded here once and the verdict applies this same policy.
+/// first kaniko container starts: a 10-minute build must not end on a typo in the policy. Each target says which
+/// concerns it reads (<see cref="Needs"/>); a run checks the union of its scheduled targets' (Promote after PushDev
+/// also checks the verdict's and the production registry's inputs before PushDev builds). Every problem is
+/// reported together, each naming its parameter. The result holds what the checks found and loaded, which the
+/// steps use from then on: the policy is loaded here once and the verdict applies this same policy.
 /// </summary>
 public static class PipelinePreflight
 {
-    /// <summary><paramref name="inputs"/> when they were checked for <paramref name="target"/> (the run's preflight), else that target's own preflight.</summary>
-    public static async Task<CheckedInputs> EnsureAsync(PipelineSettings settings, PipelineTargets target, CheckedInputs? inputs, CancellationToken ct) =>
-        inputs is not null && inputs.Covers(target) ? inputs : await CheckAsync(settings, target, ct).ConfigureAwait(false);
-
-    public static Task<CheckedInputs> CheckAsync(PipelineSettings settings, IEnumerable<string> scheduledTargets, CancellationToken ct) =>
-        CheckAsync(settings, PipelineTargetNames.Parse(scheduledTargets), ct);
-
-    public static async Task<CheckedInputs> CheckAsync(PipelineSettings settings, PipelineTargets targets, CancellationToken ct)
+    /// <summary>The concerns a target reads.</summary>
+    [Flags]
+    enum Concern
     {
-        var problems = new PreflightProblems();
-        var needs = Needs.Of(targets);
-        var build = needs.Build ? await InputParsers.BuildAsync(settings, targets.HasFlag(PipelineTargets.ScanBuild),
-                pushes: (targets & (PipelineTargets.ReleaseBuild | PipelineTargets.PushDev)) != 0, problems, ct).ConfigureAwait(false) : null;
-        var console = needs.Console ? InputParsers.Console(settings, problems) : null;
-        var verdict = needs.Verdict ? await InputParsers.VerdictAsync(settings, problems, ct).ConfigureAwait(false) : null;
-        var devImage = needs.DevImage ? InputParsers.DevImage(settings, problems) : null;
-        var promotion = targets.HasFlag(PipelineTargets.Promote) ? InputParsers.Promotion(settings, problems) : null;
-        var destinations = targets.HasFlag(PipelineTargets.ReleaseBuild) ? InputParsers.Destinations(settings, problems) : [];
-        var timeout = targets.HasFlag(PipelineTargets.AwaitScan) ? InputParsers.ScanTimeout(settings, problems) : null;
+        None = 0,
+        Build = 1,
+        LocalDockerfile = 1 << 1,
+        Pushes = 1 << 2,
+        ConsoleAddress = 1 << 3,
+        ConsoleAccount = 1 << 4,
+        Twistcli = 1 << 5,
+        Verdict = 1 << 6,
+        DevImage = 1 << 7,
+        Promotion = 1 << 8,
+        Destinations = 1 << 9,
+        Wait = 1 << 10,
+        Logins = 1 << 11,
+        RecordedImage = 1 << 12,
+    }
+
+    static Concern Needs(PipelineTargets targets)
+    {
+        var needs = Concern.None;
+        // The scan Dockerfile: the local Dockerfile with a scan stage that reaches the Console.
+        if (targets.HasFlag(PipelineTargets.Instrument))
+            needs |= Concern.Build | Concern.LocalDockerfile | Concern.ConsoleAddress;
+        // A: the instrumented build scans through the Console, then the verdict.
         if (targets.HasFlag(PipelineTargets.ScanBuild))
-            InputParsers.Twistcli(settings, problems);
-        if ((targets.HasFlag(PipelineTargets.AwaitScan) || targets.HasFlag(PipelineTargets.Promote)) && !targets.HasFlag(PipelineTargets.PushDev))
-            await RequireRecordedDigestAsync(settings, problems, ct).ConfigureAwait(false);
+            needs |= Concern.Build | Concern.LocalDockerfile | Concern.ConsoleAddress | Concern.ConsoleAccount | Concern.Twistcli | Concern.Verdict | Concern.Logins;
+        // A: the original Dockerfile again, pushed to --destination.
+        if (targets.HasFlag(PipelineTargets.ReleaseBuild))
+            needs |= Concern.Build | Concern.Pushes | Concern.Destinations | Concern.Logins;
+        // B: the original Dockerfile pushed to the dev registry.
+        if (targets.HasFlag(PipelineTargets.PushDev))
+            needs |= Concern.Build | Concern.Pushes | Concern.DevImage | Concern.Logins;
+        // B: the Console's result for the dev image, then the verdict.
+        if (targets.HasFlag(PipelineTargets.AwaitScan))
+            needs |= Concern.ConsoleAddress | Concern.ConsoleAccount | Concern.Verdict | Concern.DevImage | Concern.Wait | Concern.Logins;
+        // B: the dev image copied to production.
+        if (targets.HasFlag(PipelineTargets.Promote))
+            needs |= Concern.DevImage | Concern.Promotion | Concern.Logins;
+        // Without PushDev in this run, the image is --image-digest or the one PushDev recorded earlier.
+        if ((targets & (PipelineTargets.AwaitScan | PipelineTargets.Promote)) != 0 && !targets.HasFlag(PipelineTargets.PushDev))
+            needs |= Concern.RecordedImage;
+        return needs;
+    }
+
+    /// <summary>Checks the inputs of <paramref name="targets"/>; throws one <see cref="PipelineException"/> listing every problem.</summary>
+    public static async Task<CheckedInputs> CheckAsync(PipelineRun run, PipelineTargets targets, CancellationToken ct)
+    {
+        var problems = new InputProblems();
+        var inputs = await CheckAsync(run, targets, problems, ct).ConfigureAwait(false);
         problems.ThrowIfAny();
+        return inputs;
+    }
+
+    public static Task<CheckedInputs> CheckAsync(PipelineRun run, IEnumerable<string> scheduledTargets, CancellationToken ct) =>
+        CheckAsync(run, PipelineTargetNames.Parse(scheduledTargets), ct);
+
+    /// <summary>Checks the inputs of <paramref name="targets"/>, adding what is wrong to <paramref name="problems"/> (the engine's, when the build runs it).</summary>
+    public static async Task<CheckedInputs> CheckAsync(PipelineRun run, PipelineTargets targets, InputProblems problems, CancellationToken ct)
+    {
+        // An --image-digest that did not convert was still given: PushDev, which it skips, has nothing to say then.
+        if (problems.IsRejected(ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest))))
+            targets &= ~PipelineTargets.PushDev;
+        var needs = Needs(targets);
+        var build = needs.HasFlag(Concern.Build)
+            ? await InputChecks.BuildAsync(run, needs.HasFlag(Concern.LocalDockerfile), needs.HasFlag(Concern.Pushes), problems, ct).ConfigureAwait(false)
+            : null;
+        var address = needs.HasFlag(Concern.ConsoleAddress) ? InputChecks.ConsoleAddress(run, problems) : null;
+        var console = needs.HasFlag(Concern.ConsoleAccount) ? InputChecks.Console(run, address, needs.HasFlag(Concern.Twistcli), problems) : null;
+        var verdict = needs.HasFlag(Concern.Verdict) ? await InputChecks.VerdictAsync(run, problems, ct).ConfigureAwait(false) : null;
+        var devImage = needs.HasFlag(Concern.DevImage) ? InputChecks.DevImage(run, problems) : null;
+        var promotion = needs.HasFlag(Concern.Promotion) ? InputChecks.Promotion(run, problems) : null;
+        var destinations = needs.HasFlag(Concern.Destinations) ? InputChecks.Destinations(run, problems) : [];
+        var timeout = needs.HasFlag(Concern.Wait) ? InputChecks.ScanTimeout(run, problems) : run.Options.Wait.ScanTimeout;
+        var logins = needs.HasFlag(Concern.Logins) ? InputChecks.Logins(run, problems) : RegistryLogins.None;
+        if (needs.HasFlag(Concern.RecordedImage))
+            await RequireRecordedDigestAsync(run, problems, ct).ConfigureAwait(false);
         return new CheckedInputs
         {
-            Targets = targets, Build = build, Console = console, Verdict = verdict, DevImage = devImage, Promotion = promotion,
-            Destinations = destinations, ScanTimeout = timeout,
+            Targets = targets, Build = build, ConsoleAddress = address, Console = console, Verdict = verdict, DevImage = devImage,
+            Promotion = promotion, Destinations = destinations, ScanTimeout = timeout, Logins = logins,
         };
     }
 
-    /// <summary>What each target reads, by concern.</summary>
-    sealed record Needs(bool Build, bool Console, bool Verdict, bool DevImage)
+    static async Task RequireRecordedDigestAsync(PipelineRun run, InputProblems problems, CancellationToken ct)
     {
-        public static Needs Of(PipelineTargets targets) => new[]
-        {
-            ScanBuild(targets), ReleaseBuild(targets), PushDev(targets), AwaitScan(targets), Promote(targets),
-        }.Aggregate(new Needs(false, false, false, false), (a, b) => new(a.Build || b.Build, a.Console || b.Console, a.Verdict || b.Verdict, a.DevImage || b.DevImage));
-
-        // A: the instrumented build scans through the Console, then the verdict.
-        static Needs ScanBuild(PipelineTargets t) => t.HasFlag(PipelineTargets.ScanBuild) ? new(Build: true, Console: true, Verdict: true, DevImage: false) : None;
-
-        // A: the original Dockerfile again, pushed to --destination (checked above).
-        static Needs ReleaseBuild(PipelineTargets t) => t.HasFlag(PipelineTargets.ReleaseBuild) ? new(Build: true, Console: false, Verdict: false, DevImage: false) : None;
-
-        // B: the original Dockerfile pushed to the dev registry.
-        static Needs PushDev(PipelineTargets t) => t.HasFlag(PipelineTargets.PushDev) ? new(Build: true, Console: false, Verdict: false, DevImage: true) : None;
-
-        // B: the Console's result for the dev image, then the verdict.
-        static Needs AwaitScan(PipelineTargets t) => t.HasFlag(PipelineTargets.AwaitScan) ? new(Build: false, Console: true, Verdict: true, DevImage: true) : None;
-
-        // B: the dev image copied to production (checked above).
-        static Needs Promote(PipelineTargets t) => t.HasFlag(PipelineTargets.Promote) ? new(Build: false, Console: false, Verdict: false, DevImage: true) : None;
-
-        static Needs None { get; } = new(false, false, false, false);
-    }
-
-    /// <summary>Without PushDev in this run, the image is --image-digest or the one PushDev recorded earlier.</summary>
-    static async Task RequireRecordedDigestAsync(PipelineSettings settings, PreflightProblems problems, CancellationToken ct)
-    {
-        if (!string.IsNullOrWhiteSpace(settings.ImageDigest))
+        if (run.Options.Image.Digest is not null)
             return;
-        var handOff = new HandOff(settings.TemporaryDirectory, PushDevCommand.Target);
+        var digestName = ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest));
+        var handOff = new HandOff(run.TemporaryDirectory, PushDevStep.Target);
         try
         {
             if (await handOff.ReadAsync(ct).ConfigureAwait(false) is not null)
@@ -83,9 +113,9 @@ public static class PipelinePreflight
         }
         catch (PipelineException e)
         {
-            problems.Add("--image-digest", e.Message);
+            problems.Add(digestName, e.Message);
             return;
         }
-        problems.Add("--image-digest", $"no image to wait for or promote: PushDev does not run here and has recorded no digest ({handOff.DigestFile}); run PushDev first, or pass --image-digest sha256:… of an image pushed earlier.");
+        problems.Add(digestName, $"no image to wait for or promote: PushDev does not run here and has recorded no digest ({handOff.DigestFile}); run PushDev first, or pass {digestName} sha256:… of an image pushed earlier.");
     }
 }

@@ -10,6 +10,7 @@ public enum PipelineTargets
     PushDev = 4,
     AwaitScan = 8,
     Promote = 16,
+    Instrument = 32,
 }
 
 public static class PipelineTargetNames

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using KanikoBuild.Registry;
 
 namespace KanikoBuild.Pipeline.State;
 
@@ -8,7 +8,7 @@ namespace KanikoBuild.Pipeline.State;
 /// <c>.nuke/temp/&lt;target&gt;/</c> holding the pushed image's digest and push time. Files, not memory,
 /// because <c>PushDev</c> and <c>Promote</c> often run in different jobs with the workspace carried between them.
 /// </summary>
-public sealed partial class HandOff(string temporaryDirectory, string target)
+public sealed class HandOff(string temporaryDirectory, string target)
 {
     public string Directory { get; } = Path.Combine(temporaryDirectory, target.ToLowerInvariant());
 
@@ -32,9 +32,9 @@ public sealed partial class HandOff(string temporaryDirectory, string target)
     {
         if (!File.Exists(DigestFile))
             return null;
-        var digest = (await File.ReadAllTextAsync(DigestFile, ct).ConfigureAwait(false)).Trim();
-        if (!DigestPattern().IsMatch(digest))
-            throw new PipelineException($"The digest recorded in '{DigestFile}' is not a sha256 digest ('{digest}'); run the pushing target again or pass --image-digest.");
+        var text = (await File.ReadAllTextAsync(DigestFile, ct).ConfigureAwait(false)).Trim();
+        if (!Digest.TryParse(text, out var digest))
+            throw new PipelineException($"The digest recorded in '{DigestFile}' is not a sha256 digest ('{text}'); run the pushing target again or pass {ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest))}.");
         var pushedAt = File.Exists(PushedAtFile)
             && DateTimeOffset.TryParse((await File.ReadAllTextAsync(PushedAtFile, ct).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
             ? at
@@ -49,10 +49,7 @@ public sealed partial class HandOff(string temporaryDirectory, string target)
         await File.WriteAllTextAsync(partial, content + "\n", ct).ConfigureAwait(false);
         File.Move(partial, path, overwrite: true);
     }
-
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
-    internal static partial Regex DigestPattern();
 }
 
 /// <summary>An image as pushed: its reference without digest, its manifest digest, and when the push finished.</summary>
-public sealed record PushedImage(string Reference, string Digest, DateTimeOffset PushedAt);
+public sealed record PushedImage(string Reference, Digest Digest, DateTimeOffset PushedAt);

@@ -1,5 +1,4 @@
 using KanikoBuild.Pipeline.Preflight;
-using KanikoBuild.Registry;
 using KanikoBuild.Scanning;
 using Serilog;
 
@@ -8,19 +7,20 @@ namespace KanikoBuild.Pipeline.Verdicts;
 /// <summary>
 /// The gate both alternatives end in: the policy applied to a scan result, every report written, and the build
 /// failed with every reason when the verdict is a fail. Reports are written before failing, so CI shows them.
-/// The policy is the one the preflight loaded before the build (<see cref="VerdictOptions"/>), never re-read.
+/// The policy is the one the preflight loaded before the build (<see cref="CheckedVerdict"/>), never re-read.
 /// </summary>
 public static class VerdictGate
 {
-    public static async Task<Verdict> ApplyAsync(ScanResult result, PipelineSettings settings, VerdictOptions verdictOptions, string? dockerfilePath, TimeProvider time, CancellationToken ct)
+    /// <param name="identity">The image the reports are about (<see cref="IdentityOf"/>).</param>
+    public static async Task<Verdict> ApplyAsync(ScanResult result, ImageIdentity identity, CheckedVerdict checkedVerdict, string rootDirectory,
+        string? dockerfilePath, TimeProvider time, CancellationToken ct)
     {
-        var rootDirectory = settings.RootDirectory;
-        result = result with { Identity = IdentityOf(result, settings, dockerfilePath) };
-        var verdict = PolicyEvaluator.Evaluate(result, verdictOptions.Policy, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        result = result with { Identity = identity };
+        var verdict = PolicyEvaluator.Evaluate(result, checkedVerdict.Policy, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var options = new ReportOptions
         {
-            Directory = verdictOptions.ReportsDirectory,
-            Formats = verdictOptions.Formats,
+            Directory = checkedVerdict.ReportsDirectory,
+            Formats = checkedVerdict.Formats,
             DockerfilePath = dockerfilePath is null ? null : Path.GetRelativePath(rootDirectory, dockerfilePath).Replace('\\', '/'),
             TimeProvider = time,
         };
@@ -33,25 +33,18 @@ public static class VerdictGate
 
     /// <summary>
     /// The one place that names the image the reports are about, stable across runs: twistcli's result (A, and C's
-    /// tarball scan) names a per-run scan, so it is the first <c>--destination</c>'s repository, else the Dockerfile
-    /// relative to the root; the Console's registry result (B) is about the dev registry's repository.
+    /// tarball scan) names a per-run scan, so it is the first destination's repository, else the Dockerfile relative
+    /// to the root; the Console's registry result (B) is about the dev registry's repository.
     /// </summary>
-    public static ImageIdentity IdentityOf(ScanResult result, PipelineSettings settings, string? dockerfilePath)
+    /// <param name="devRepository"><c>host/prefix/image</c> in the dev registry, when known.</param>
+    public static ImageIdentity IdentityOf(ScanResult result, string rootDirectory, Registry.ImageReference? firstDestination, string? devRepository, string? dockerfilePath)
     {
         if (result.Source == ScanSource.RegistryApi)
-        {
-            if (string.IsNullOrWhiteSpace(settings.DevRegistry) || string.IsNullOrWhiteSpace(settings.Image))
-                return ImageIdentity.OfScan(result); // the API's repoTag, whose repository is the key
-            var registry = RegistrySpec.Parse(settings.DevRegistry, "--dev-registry");
-            return ImageIdentity.OfRepository($"{registry.Host}/{registry.Repository(settings.Image)}");
-        }
-        if (settings.Destinations.FirstOrDefault(d => !string.IsNullOrWhiteSpace(d)) is { } destination)
-            return ImageIdentity.OfRepository(destination);
+            return devRepository is null ? ImageIdentity.OfScan(result) : ImageIdentity.OfRepository(devRepository); // else the API's repoTag, whose repository is the key
+        if (firstDestination is not null)
+            return ImageIdentity.OfRepository($"{firstDestination.Registry}/{firstDestination.Repository}");
         if (dockerfilePath is not null)
-            return ImageIdentity.OfDockerfile(Path.GetRelativePath(settings.RootDirectory, dockerfilePath));
+            return ImageIdentity.OfDockerfile(Path.GetRelativePath(rootDirectory, dockerfilePath));
         return ImageIdentity.OfScan(result);
     }
-
-    public static string ReportsDirectory(PipelineSettings settings) =>
-        Path.GetFullPath(settings.ReportsDir ?? ReportOptions.DefaultDirectory, settings.RootDirectory);
 }

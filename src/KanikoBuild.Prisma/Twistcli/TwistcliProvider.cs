@@ -20,9 +20,9 @@ public sealed class TwistcliProvider(ComputeClient client, string cacheDirectory
     {
         var path = Path.GetFullPath(twistcliPath);
         if (!File.Exists(path))
-            throw new PipelineException($"--twistcli-path '{twistcliPath}' does not exist.");
+            throw new PipelineException($"{ParameterName.Of<ConsoleOptions>(nameof(ConsoleOptions.TwistcliPath))} '{twistcliPath}' does not exist.");
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
-            throw new PipelineException($"--twistcli-path '{twistcliPath}' is not executable; run chmod +x on it.");
+            throw new PipelineException($"{ParameterName.Of<ConsoleOptions>(nameof(ConsoleOptions.TwistcliPath))} '{twistcliPath}' is not executable; run chmod +x on it.");
         return path;
     }
 

@@ -1,16 +1,13 @@
-using System.Text.RegularExpressions;
 using KanikoBuild.Prisma.Results;
+using KanikoBuild.Registry;
 
 namespace KanikoBuild.Prisma.Waiting;
 
-/// <summary>The image whose scan AwaitScan waits for, and how long it may wait.</summary>
-public sealed partial record ScanWaitRequest
+/// <summary>The image whose scan AwaitScan waits for, and how long it may wait: typed values the caller checked.</summary>
+public sealed record ScanWaitRequest
 {
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
-    private static partial Regex Digest();
-
-    /// <summary>host[:port][/path-prefix], as <c>--dev-registry</c>.</summary>
-    public required string DevRegistry { get; init; }
+    /// <summary>The registry the Console scans, with its path prefix (<c>--dev-registry</c>).</summary>
+    public required RegistrySpec DevRegistry { get; init; }
 
     /// <summary>Repository below the dev registry's prefix, as <c>--image</c>.</summary>
     public required string Repository { get; init; }
@@ -18,10 +15,10 @@ public sealed partial record ScanWaitRequest
     public required string Tag { get; init; }
 
     /// <summary>The pushed manifest (or index) digest.</summary>
-    public required string ManifestDigest { get; init; }
+    public required Digest ManifestDigest { get; init; }
 
     /// <summary>The pushed image's config digest (the Console's image id), when known.</summary>
-    public string? ConfigDigest { get; init; }
+    public Digest? ConfigDigest { get; init; }
 
     /// <summary>When the image was pushed; results scanned before it (less <see cref="ClockSkew"/>) do not count.</summary>
     public DateTimeOffset? PushedAt { get; init; }
@@ -32,39 +29,35 @@ public sealed partial record ScanWaitRequest
 
     public bool TriggerScan { get; init; } = true;
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan Timeout { get; init; } = ScanWaitOptions.DefaultTimeout;
 
     /// <summary>The registry host as the Console names it (host[:port]).</summary>
-    public string RegistryHost => DevRegistry.Trim().TrimEnd('/').Split('/', 2)[0];
+    public string RegistryHost => DevRegistry.Host;
 
     /// <summary>The repository as the Console names it: the dev registry's path prefix, then the image.</summary>
     public string ConsoleRepository
     {
         get
         {
-            var parts = DevRegistry.Trim().TrimEnd('/').Split('/', 2);
             var image = Repository.Trim().Trim('/');
-            return parts.Length == 2 && parts[1].Length > 0 ? $"{parts[1]}/{image}" : image;
+            return DevRegistry.PathPrefix is { } prefix ? $"{prefix}/{image}" : image;
         }
     }
 
     /// <summary><c>registry/repo:tag</c>, the Console's full image name.</summary>
     public string ImageName => $"{RegistryHost}/{ConsoleRepository}:{Tag}";
 
+    /// <summary>What the types cannot say: a repository name without tag or digest, a tag, a positive timeout.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DevRegistry) || DevRegistry.Contains("://", StringComparison.Ordinal))
-            throw new PipelineException($"--dev-registry '{DevRegistry}' is not host[:port][/prefix] (no scheme), e.g. registry.example.com/dev.");
         if (string.IsNullOrWhiteSpace(Repository) || Repository.Contains(':') || Repository.Contains('@'))
-            throw new PipelineException($"--image '{Repository}' is not a repository name (no registry, tag or digest), e.g. team/app.");
+            throw new PipelineException($"{ParameterName.Of<ImageOptions>(nameof(ImageOptions.Name))} '{Repository}' is not a repository name (no registry, tag or digest), e.g. team/app.");
         if (string.IsNullOrWhiteSpace(Tag))
-            throw new PipelineException("--tag is required: the Console names registry results by tag.");
-        if (!Digest().IsMatch(ManifestDigest))
-            throw new PipelineException($"The image digest '{ManifestDigest}' is not sha256:<64 hex digits>; check --image-digest.");
-        if (ConfigDigest is not null && !Digest().IsMatch(ConfigDigest))
-            throw new PipelineException($"The config digest '{ConfigDigest}' is not sha256:<64 hex digits>.");
+            throw new PipelineException($"{ParameterName.Of<ImageOptions>(nameof(ImageOptions.Tag))} is required: the Console names registry results by tag.");
+        if (ManifestDigest == default)
+            throw new PipelineException($"No manifest digest to wait for: {ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest))} or the digest PushDev recorded.");
         if (Timeout <= TimeSpan.Zero)
-            throw new PipelineException("--scan-timeout must be positive.");
+            throw new PipelineException($"{ParameterName.Of<ScanWaitOptions>(nameof(ScanWaitOptions.ScanTimeout))} must be positive.");
     }
 }
 

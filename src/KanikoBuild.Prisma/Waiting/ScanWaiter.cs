@@ -1,5 +1,6 @@
 using KanikoBuild.Prisma.Api;
 using KanikoBuild.Prisma.Results;
+using KanikoBuild.Registry;
 using Serilog;
 
 namespace KanikoBuild.Prisma.Waiting;
@@ -56,7 +57,7 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
                     // The tag may have moved on to a newer push meanwhile; the image id still finds this image.
                     var tagShowsAnotherImage = entries.Any(e => e.RepoTag?.Tag == request.Tag && !e.ManifestDigests.Contains(request.ManifestDigest));
                     if (request.ConfigDigest is not null && tagShowsAnotherImage && polls % 5 == 0)
-                        entries.AddRange(await client.GetRegistryResultsAsync(new RegistryQuery(ImageId: request.ConfigDigest), token, maxPages: 2));
+                        entries.AddRange(await client.GetRegistryResultsAsync(new RegistryQuery(ImageId: request.ConfigDigest.Value), token, maxPages: 2));
 
                     var (match, observation) = Examine(entries, request, notBefore);
                     if (match is not null)
@@ -98,11 +99,11 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
             if (outage is { } down)
             {
                 throw new PipelineException($"No Console scan result for {image} within {request.Timeout}: the Console at {client.Endpoint.ConsoleUrl} has given no usable answer since " +
-                    $"{down.Since:HH:mm:ss} ({down.Message}). Check the Console's health, then run AwaitScan again (with --image-digest {request.ManifestDigest}).");
+                    $"{down.Since:HH:mm:ss} ({down.Message}). Check the Console's health, then run AwaitScan again (with {ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest))} {request.ManifestDigest}).");
             }
             var hint = request.TriggerScan
-                ? $"Check that {request.RegistryHost} is in the Console's registry-scanning scope and that a Defender can pull from it, or raise --scan-timeout for a large image."
-                : $"--trigger-scan is false: check that a registry webhook or a scheduled scan covers {request.RegistryHost}, or let AwaitScan trigger the scan.";
+                ? $"Check that {request.RegistryHost} is in the Console's registry-scanning scope and that a Defender can pull from it, or raise {ParameterName.Of<ScanWaitOptions>(nameof(ScanWaitOptions.ScanTimeout))} for a large image."
+                : $"{ParameterName.Of<ScanWaitOptions>(nameof(ScanWaitOptions.TriggerScan))} is false: check that a registry webhook or a scheduled scan covers {request.RegistryHost}, or let AwaitScan trigger the scan.";
             throw new PipelineException($"No Console scan result for {image} within {request.Timeout}. Last state: {state}. {hint}");
         }
     }
@@ -115,7 +116,7 @@ public sealed class ScanWaiter(ComputeClient client, TimeProvider? time = null, 
         foreach (var entry in entries)
         {
             var sameImage = entry.ManifestDigests.Contains(request.ManifestDigest)
-                || (request.ConfigDigest is not null && string.Equals(entry.ImageId, request.ConfigDigest, StringComparison.OrdinalIgnoreCase));
+                || (request.ConfigDigest is { } config && string.Equals(entry.ImageId, config, StringComparison.OrdinalIgnoreCase));
             if (!sameImage)
             {
                 if (string.Equals(entry.RepoTag?.Tag, request.Tag, StringComparison.Ordinal))

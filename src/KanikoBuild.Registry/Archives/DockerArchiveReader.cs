@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 
 namespace KanikoBuild.Registry;
 
@@ -9,12 +8,13 @@ namespace KanikoBuild.Registry;
 /// name, each layer's digest against its file name (when the name is a digest), its uncompressed digest against
 /// the config's <c>diff_ids</c>, and its compression (gzip or plain tar, what twistcli and Docker v2 schema 2 read).
 /// </summary>
-internal static partial class DockerArchiveReader
+internal static class DockerArchiveReader
 {
     const long MaxJsonBytes = 16 * 1024 * 1024;
 
-    [GeneratedRegex("^(?:sha256:|blobs/sha256/)?(?<hex>[a-f0-9]{64})(?:\\.tar\\.gz|\\.tgz|\\.tar|\\.json)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex DigestName();
+    // How kaniko and docker save name files after their digest: sha256:<hex>, blobs/sha256/<hex>, <hex>.tar.gz.
+    static readonly string[] s_digestPrefixes = ["sha256:", "blobs/sha256/"];
+    static readonly string[] s_digestSuffixes = [".tar.gz", ".tgz", ".tar", ".json"];
 
     public static async Task<DockerArchive> OpenAsync(string path, string? temporaryRoot, CancellationToken ct)
     {
@@ -151,9 +151,17 @@ internal static partial class DockerArchiveReader
     /// <summary>A file named by a digest (kaniko's <c>sha256:…</c> config and <c>&lt;hex&gt;.tar.gz</c> layers) must hash to it.</summary>
     static void CheckName(string name, string digest, string what)
     {
-        var match = DigestName().Match(TarballIndex.Normalize(name));
-        if (match.Success && "sha256:" + match.Groups["hex"].Value != digest)
-            throw new PipelineException($"{what} is named after sha256:{match.Groups["hex"].Value} but its bytes hash to {digest}; the tarball was altered or damaged after it was written.");
+        if (NamedDigest(TarballIndex.Normalize(name)) is { } named && named != digest)
+            throw new PipelineException($"{what} is named after {named} but its bytes hash to {digest}; the tarball was altered or damaged after it was written.");
+    }
+
+    /// <summary>The digest a file is named after, or null when its name is not a digest.</summary>
+    static Digest? NamedDigest(string name)
+    {
+        var hex = s_digestPrefixes.FirstOrDefault(p => name.StartsWith(p, StringComparison.Ordinal)) is { } prefix ? name[prefix.Length..] : name;
+        if (s_digestSuffixes.FirstOrDefault(s => hex.EndsWith(s, StringComparison.Ordinal)) is { } suffix)
+            hex = hex[..^suffix.Length];
+        return Digest.TryParse("sha256:" + hex, out var digest) ? digest : null;
     }
 
     static void CheckSource(LayerSource source, StoredLayer stored, string what)

@@ -1,28 +1,31 @@
 namespace KanikoBuild.Registry;
 
-/// <summary>An image in a registry: <c>host[:port]/repository[:tag][@digest]</c>.</summary>
-public sealed record ImageReference
+/// <summary>
+/// An image in a registry: <c>host[:port]/repository[:tag][@digest]</c>. The one parser of image references
+/// (<c>--destination</c>, <c>--cache-repo</c>, the executor image, what kaniko pushed).
+/// </summary>
+public sealed record ImageReference : IParsable<ImageReference>
 {
-    public ImageReference(string registry, string repository, string? tag = null, string? digest = null)
+    public ImageReference(string registry, string repository, string? tag = null, Digest? digest = null)
     {
         Registry = registry;
         Repository = RepositoryName.Validate(repository);
         Tag = tag is null ? null : RepositoryName.ValidateTag(tag);
-        Digest = digest is null ? null : KanikoBuild.Registry.Digest.Parse(digest);
+        Digest = digest;
     }
 
     /// <summary>host[:port] as written.</summary>
     public string Registry { get; }
     public string Repository { get; }
     public string? Tag { get; }
-    public string? Digest { get; }
+    public Digest? Digest { get; }
 
     /// <summary>What the manifest endpoint is asked for: the digest when there is one, else the tag, else <c>latest</c>.</summary>
-    public string Reference => Digest ?? Tag ?? "latest";
+    public string Reference => Digest?.Value ?? Tag ?? "latest";
 
     public RegistrySpec RegistrySpec => new(Registry);
 
-    public ImageReference WithDigest(string digest) => new(Registry, Repository, null, digest);
+    public ImageReference WithDigest(Digest digest) => new(Registry, Repository, null, digest);
 
     public ImageReference WithTag(string tag) => new(Registry, Repository, tag, null);
 
@@ -35,7 +38,7 @@ public sealed record ImageReference
         var text = value?.Trim() ?? string.Empty;
         if (text.Length == 0)
             throw new PipelineException("The image reference is empty; expected host[:port]/repository[:tag][@sha256:…].");
-        string? digest = null;
+        Digest? digest = null;
         var at = text.IndexOf('@', StringComparison.Ordinal);
         if (at >= 0)
         {
@@ -69,6 +72,22 @@ public sealed record ImageReference
         if (tag is not null && !RepositoryName.IsValidTag(tag))
             throw new PipelineException($"The tag '{tag}' in the image reference '{value}' is not valid.");
         return new ImageReference(registry, repository, tag, digest);
+    }
+
+    static ImageReference IParsable<ImageReference>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<ImageReference>.TryParse(string? s, IFormatProvider? provider, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out ImageReference result)
+    {
+        try
+        {
+            result = Parse(s);
+            return true;
+        }
+        catch (PipelineException)
+        {
+            result = null;
+            return false;
+        }
     }
 
     public override string ToString() =>

@@ -6,7 +6,7 @@ namespace KanikoBuild.Registry;
 /// Where images live: <c>host[:port][/path-prefix]</c>, e.g. <c>registry.example.com/dev</c>. Two specs may name
 /// two prefixes of one registry (dev and production), in which case blobs are mounted rather than copied.
 /// </summary>
-public sealed record RegistrySpec
+public sealed record RegistrySpec : IParsable<RegistrySpec>
 {
     public RegistrySpec(string host, string? pathPrefix = null)
     {
@@ -59,6 +59,22 @@ public sealed record RegistrySpec
         if (prefix is not null && !RepositoryName.IsValid(prefix))
             throw new PipelineException($"The path prefix '{prefix}' of the {parameter} '{value}' is not a valid repository path (lowercase letters, digits, . _ - /).");
         return new RegistrySpec(host, prefix);
+    }
+
+    static RegistrySpec IParsable<RegistrySpec>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<RegistrySpec>.TryParse(string? s, IFormatProvider? provider, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out RegistrySpec result)
+    {
+        try
+        {
+            result = Parse(s);
+            return true;
+        }
+        catch (PipelineException)
+        {
+            result = null;
+            return false;
+        }
     }
 
     public override string ToString() => PathPrefix is null ? Host : $"{Host}/{PathPrefix}";

@@ -56,7 +56,7 @@ public sealed record ScanPolicy
         {
             var file = Path.GetFullPath(path, root);
             if (!File.Exists(file))
-                throw new PipelineException($"The scan policy file '{path}' does not exist (looked at {file}); check --policy, or leave it out to use {DefaultPath} or the defaults.");
+                throw new PipelineException($"The scan policy file '{path}' does not exist (looked at {file}); check {ParameterName.Of<VerdictOptions>(nameof(VerdictOptions.Policy))}, or leave it out to use {DefaultPath} or the defaults.");
             policy = Parse(await File.ReadAllTextAsync(file, ct).ConfigureAwait(false), path) with { SourcePath = file };
         }
 

@@ -28,28 +28,6 @@ public sealed record ReportOptions
     /// <summary>
     /// Parses <c>--report-formats</c> values: repeatable and/or comma-separated, case-insensitive; empty means all.
     /// </summary>
-    public static IReadOnlySet<ReportFormat> ParseFormats(IEnumerable<string>? values)
-    {
-        var names = (values ?? []).SelectMany(v => v.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        if (names.Count == 0 || names.Any(n => n.Equals("all", StringComparison.OrdinalIgnoreCase)))
-            return AllFormats;
-        var formats = new HashSet<ReportFormat>();
-        foreach (var name in names)
-        {
-            ReportFormat? format = name.ToLowerInvariant() switch
-            {
-                "log" or "console" => ReportFormat.Log,
-                "markdown" or "md" => ReportFormat.Markdown,
-                "junit" or "junit-xml" => ReportFormat.JUnit,
-                "sarif" => ReportFormat.Sarif,
-                "gitlab" or "gl-container-scanning" => ReportFormat.GitLab,
-                "json" => ReportFormat.Json,
-                _ => null,
-            };
-            if (format is null)
-                throw new PipelineException($"--report-formats: '{name}' is not a report format; use log, markdown, junit, sarif, gitlab, json (or all).");
-            formats.Add(format.Value);
-        }
-        return formats;
-    }
+    public static IReadOnlySet<ReportFormat> ParseFormats(IEnumerable<string>? values) =>
+        ReportSelection.Union((values ?? []).Select(v => ReportSelection.Parse(v)));
 }

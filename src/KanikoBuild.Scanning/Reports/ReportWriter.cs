@@ -32,7 +32,7 @@ public static class ReportWriter
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new PipelineException($"Cannot create the reports directory '{options.Directory}': {e.Message}; check --reports-dir and its permissions.", e);
+                throw new PipelineException($"Cannot create the reports directory '{options.Directory}': {e.Message}; check {ParameterName.Of<VerdictOptions>(nameof(VerdictOptions.ReportsDir))} and its permissions.", e);
             }
         }
 
@@ -45,7 +45,7 @@ public static class ReportWriter
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new PipelineException($"Cannot write the report '{path}': {e.Message}; check --reports-dir and the free disk space.", e);
+                throw new PipelineException($"Cannot write the report '{path}': {e.Message}; check {ParameterName.Of<VerdictOptions>(nameof(VerdictOptions.ReportsDir))} and the free disk space.", e);
             }
             files.Add(path);
         }

@@ -37,7 +37,7 @@ public static class VulnAttestation
     /// <param name="scanResultJson">The pipeline's <c>scan-result.json</c>.</param>
     public static byte[] CreateStatement(string subjectName, string imageDigest, ReadOnlyMemory<byte> scanResultJson, VulnScanDetails details)
     {
-        var digest = KanikoBuild.Registry.Digest.Parse(imageDigest, "image digest");
+        var digest = KanikoBuild.Registry.Digest.Parse(imageDigest, "image digest").Value;
         if (!digest.StartsWith("sha256:", StringComparison.Ordinal))
             throw new PipelineException($"The image digest {digest} is not sha256; cosign's attestations name sha256 subjects only.");
         JsonDocument result;

@@ -120,7 +120,7 @@ public sealed class SigningKey : IDisposable
     static SigningKey FromEncryptedPkcs8(byte[] der, string source, string? password)
     {
         if (string.IsNullOrEmpty(password))
-            throw new SigningKeyException($"The signing key file {source} is encrypted; give its password (--signing-key-password, or the environment variable SIGNING_KEY_PASSWORD).");
+            throw new SigningKeyException($"The signing key file {source} is encrypted; give its password in the environment variable {ParameterName.Of<SigningOptions>(nameof(SigningOptions.KeyPassword)).EnvironmentVariable}.");
         Pkcs8PrivateKeyInfo info;
         try
         {

@@ -39,7 +39,7 @@ public static class AttachmentTags
     /// <summary>The tag of <paramref name="digest"/>'s attachments: the first ':' made '-', and the kind's suffix.</summary>
     public static string For(string digest, AttachmentKind kind)
     {
-        var parsed = KanikoBuild.Registry.Digest.Parse(digest, "image digest");
+        var parsed = KanikoBuild.Registry.Digest.Parse(digest, "image digest").Value;
         var colon = parsed.IndexOf(':', StringComparison.Ordinal);
         return parsed[..colon] + "-" + parsed[(colon + 1)..] + (kind == AttachmentKind.Signature ? ".sig" : ".att");
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KanikoBuild.Registry;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Kaniko.Tests.Arguments;
@@ -9,12 +10,12 @@ public sealed class DockerConfigFileTests
     [Fact]
     public void Writes_one_auth_per_registry_with_docker_hub_under_its_v1_key()
     {
-        var json = JsonDocument.Parse(DockerConfigFile.Create(
-        [
-            new RegistryCredential("127.0.0.1:5000", "ci", "first-password"),
-            new RegistryCredential("docker.io", "hub", "hub-password"),
-            new RegistryCredential("https://registry.example.com/", "svc", "third-password"),
-        ]));
+        var json = JsonDocument.Parse(DockerConfigFile.Create(new Dictionary<string, RegistryCredential>
+        {
+            ["127.0.0.1:5000"] = new("ci", "first-password"),
+            ["docker.io"] = new("hub", "hub-password"),
+            ["https://registry.example.com/"] = new("svc", "third-password"),
+        }));
         var auths = json.RootElement.GetProperty("auths");
         Assert.Equal("ci:first-password", Decode(auths.GetProperty("127.0.0.1:5000")));
         Assert.Equal("hub:hub-password", Decode(auths.GetProperty("https://index.docker.io/v1/")));
@@ -24,7 +25,7 @@ public sealed class DockerConfigFileTests
     [Fact]
     public void Registers_passwords_and_auth_values_for_masking()
     {
-        DockerConfigFile.Create([new RegistryCredential("r.example.com", "user", "register-me-please")]);
+        DockerConfigFile.Create(new Dictionary<string, RegistryCredential> { ["r.example.com"] = new("user", "register-me-please") });
         Assert.Equal("x [REDACTED] y", Secrets.Mask("x register-me-please y"));
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("user:register-me-please"));
         Assert.Equal("[REDACTED]", Secrets.Mask(auth));
@@ -34,13 +35,13 @@ public sealed class DockerConfigFileTests
     public void The_file_is_private()
     {
         using var folder = new TempDirectory();
-        var path = DockerConfigFile.Write(folder.Path, [new RegistryCredential("r.example.com", "u", "private-file-password")]);
+        var path = DockerConfigFile.Write(folder.Path, new Dictionary<string, RegistryCredential> { ["r.example.com"] = new("u", "private-file-password") });
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]
     public void A_credential_never_prints_its_password() =>
-        Assert.DoesNotContain("hidden-in-tostring", new RegistryCredential("r", "u", "hidden-in-tostring").ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden-in-tostring", new RegistryCredential("u", "hidden-in-tostring").ToString(), StringComparison.Ordinal);
 
     [Theory]
     [InlineData("ghcr.io/osscontainertools/kaniko:debug", "ghcr.io")]

@@ -1,3 +1,4 @@
+using KanikoBuild.Registry;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Kaniko.Tests.Arguments;
@@ -217,7 +218,7 @@ public sealed class KanikoArgumentsTests : IDisposable
     [Fact]
     public void Credentials_never_reach_the_arguments()
     {
-        var args = Args(Request with { RegistryCredentials = [new RegistryCredential("registry.example.com", "ci", "pa55-w0rd-never-shown")] });
+        var args = Args(Request with { RegistryCredentials = new Dictionary<string, RegistryCredential> { ["registry.example.com"] = new("ci", "pa55-w0rd-never-shown") } });
         Assert.DoesNotContain(args, a => a.Contains("pa55-w0rd-never-shown", StringComparison.Ordinal) || a.Contains("ci:", StringComparison.Ordinal));
     }
 

@@ -200,15 +200,15 @@ public sealed class KanikoFailuresTests
     }
 
     [Fact]
-    public void The_factory_parses_and_resolves_the_runner_kind()
+    public void The_options_resolve_the_runner_kind()
     {
-        Assert.Equal(KanikoRunnerKind.Auto, KanikoRunnerFactory.ParseKind(null));
-        Assert.Equal(KanikoRunnerKind.Docker, KanikoRunnerFactory.ParseKind("Docker"));
-        Assert.Equal(KanikoRunnerKind.Local, KanikoRunnerFactory.ParseKind("local"));
-        Assert.Contains("--kaniko-runner 'k8s'", Assert.Throws<PipelineException>(() => KanikoRunnerFactory.ParseKind("k8s")).Message, StringComparison.Ordinal);
+        // --kaniko-runner is an enum the engine converts (its error names the switch: Engine.Tests); the default is Auto.
+        Assert.Equal(KanikoRunnerKind.Auto, new KanikoOptions().Runner);
         Assert.Equal(KanikoRunnerKind.Docker, KanikoRunnerFactory.Resolve(KanikoRunnerKind.Auto, "/nonexistent/executor"));
         Assert.Equal(KanikoRunnerKind.Local, KanikoRunnerFactory.Resolve(KanikoRunnerKind.Auto, RecorderImage.ScriptPath));
-        Assert.IsType<LocalKanikoRunner>(KanikoRunnerFactory.Create("auto", null, null, RecorderImage.ScriptPath));
-        Assert.IsType<DockerKanikoRunner>(KanikoRunnerFactory.Create("auto", null, "host", "/nonexistent/executor"));
+        Assert.IsType<LocalKanikoRunner>(new KanikoOptions { Executor = RecorderImage.ScriptPath }.CreateRunner());
+        Assert.IsType<DockerKanikoRunner>(new KanikoOptions { Network = "host", Executor = "/nonexistent/executor" }.CreateRunner());
+        Assert.Equal("host", new KanikoOptions { Network = " host " }.DockerRunner.NetworkMode);
+        Assert.Equal(DockerKanikoRunnerOptions.DefaultImage, new KanikoOptions().DockerRunner.Image);
     }
 }

@@ -1,3 +1,4 @@
+using KanikoBuild.Registry;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Kaniko.Tests.Arguments;
@@ -96,7 +97,7 @@ public sealed class KanikoRequestValidatorTests : IDisposable
     [Fact]
     public void A_credential_needs_a_host_and_a_password()
     {
-        var message = Problem(Request with { RegistryCredentials = [new RegistryCredential("registry.example.com/team", "u", "p4ssword"), new RegistryCredential("r.example.com", "u", "")] });
+        var message = Problem(Request with { RegistryCredentials = new Dictionary<string, RegistryCredential> { ["registry.example.com/team"] = new("u", "p4ssword"), ["r.example.com"] = new("u", "") } });
         Assert.Contains("must be a host", message, StringComparison.Ordinal);
         Assert.Contains("empty user name or password", message, StringComparison.Ordinal);
         Assert.DoesNotContain("p4ssword", message, StringComparison.Ordinal);

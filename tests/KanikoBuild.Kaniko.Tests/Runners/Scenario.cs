@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KanikoBuild.Registry;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Kaniko.Tests.Runners;
@@ -45,7 +46,7 @@ public sealed class Scenario : IDisposable
         BuildArgs = ["VERSION=1.2.3"],
         Labels = [new("org.opencontainers.image.revision", "abc123")],
         Secrets = [new KanikoSecret("npmrc", SecretFile)],
-        RegistryCredentials = [new RegistryCredential(registry, Username, Password)],
+        RegistryCredentials = new Dictionary<string, RegistryCredential> { [registry] = new(Username, Password) },
         Mounts =
         [
             new KanikoMount(Recording.Path, "/kaniko/recording", ReadOnly: false),

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using KanikoBuild.ConsoleSimulator;
 using KanikoBuild.Dockerfiles;
-using KanikoBuild.Pipeline.AlternativeA;
+using KanikoBuild.Pipeline.ScanInBuild;
 using KanikoBuild.Testing;
 
 namespace KanikoBuild.Pipeline.Tests.KanikoStandIn;

@@ -1,6 +1,6 @@
-using KanikoBuild.Pipeline.Sandbox;
 using KanikoBuild.Scanning;
 using KanikoBuild.Testing;
+using KanikoBuild.Tooling.Sandbox;
 
 namespace KanikoBuild.Pipeline.Tests.SandboxParts;
 
@@ -21,8 +21,8 @@ public sealed class SandboxOutcomeTests
     static async Task<SandboxOutcome> RunAsync(SandboxExpectation expected, Func<Task<string>> run)
     {
         using var root = new TempDirectory();
-        var settings = new PipelineSettings { RootDirectory = root.Path, TemporaryDirectory = root.Combine("temp") };
-        return await SandboxCommand.RunAlternativeAsync("A", "app-vulnerable", expected, settings, root.Combine("reports"), _ => run());
+        var userRun = new PipelineRun(root.Path, root.Combine("temp"), new PipelineOptions());
+        return await SandboxCommand.RunAlternativeAsync("A", "app-vulnerable", expected, userRun, new PipelineOptions(), root.Combine("reports"), _ => run());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KanikoBuild.Pipeline.Preflight;
 using KanikoBuild.Pipeline.Verdicts;
+using KanikoBuild.Registry;
 using KanikoBuild.Scanning;
 using KanikoBuild.Testing;
 
@@ -29,12 +30,10 @@ public sealed class VerdictGateTests
     {
         var result = await ScanResultReader.FromTwistcliOutputFileAsync(TwistcliFile(root, reportId));
         var reports = root.Combine("reports", reportId);
-        var settings = new PipelineSettings
-        {
-            RootDirectory = root.Path, TemporaryDirectory = root.Combine("temp"), Destinations = destinations, ReportsDir = reports,
-        };
+        var dockerfile = root.Write("services/api/Dockerfile", "FROM scratch\n");
+        var identity = VerdictGate.IdentityOf(result, root.Path, destinations.Select(ImageReference.Parse).FirstOrDefault(), devRepository: null, dockerfile);
         var failure = await Assert.ThrowsAsync<VerdictFailedException>(() =>
-            VerdictGate.ApplyAsync(result, settings, new VerdictOptions(ScanPolicy.Default, ReportOptions.AllFormats, reports), root.Write("services/api/Dockerfile", "FROM scratch\n"), TimeProvider.System, CancellationToken.None));
+            VerdictGate.ApplyAsync(result, identity, new CheckedVerdict(ScanPolicy.Default, ReportOptions.AllFormats, reports), root.Path, dockerfile, TimeProvider.System, CancellationToken.None));
         Assert.Equal(2, failure.Verdict.FailingFindings.Count);
 
         using var sarif = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reports, ReportWriter.SarifFileName)));
@@ -84,8 +83,7 @@ public sealed class VerdictGateTests
     {
         using var document = JsonDocument.Parse("""{ "_id": "sha256:1", "repoTag": { "registry": "127.0.0.1:5000", "repo": "dev/team/app", "tag": "build-41" }, "vulnerabilities": [] }""");
         var result = ScanResultReader.FromRegistryEntry(document.RootElement);
-        var settings = new PipelineSettings { RootDirectory = "/r", TemporaryDirectory = "/r/t", DevRegistry = "127.0.0.1:5000/dev", Image = "team/app", Destinations = ["ignored.example.com/app"] };
-        var identity = VerdictGate.IdentityOf(result, settings, dockerfilePath: null);
+        var identity = VerdictGate.IdentityOf(result, "/r", ImageReference.Parse("ignored.example.com/app"), devRepository: "127.0.0.1:5000/dev/team/app", dockerfilePath: null);
         Assert.Equal(("127.0.0.1:5000/dev/team/app", ImageIdentityBasis.Repository), (identity.Name, identity.Basis));
     }
 }
