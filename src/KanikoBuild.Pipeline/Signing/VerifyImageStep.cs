@@ -29,9 +29,9 @@ public static class VerifyImageStep
         var verification = await new SignatureVerifier(key).VerifyAsync(target, digest, ct).ConfigureAwait(false);
         if (!verification.IsAccepted || verification.Verdict is not { Passed: true })
             throw new PipelineException($"{target.Name}@{digest.Value} is not verified: {verification.Message}. Deploy only digests that Promote or ReleaseBuild signed with --signing-key.");
-        Log.Information("{Message}", verification.Message);
+        Log.Information("{Message:l}", verification.Message);
         var attestation = await new AttestationVerifier(key).VerifyAsync(target, digest, ct: ct).ConfigureAwait(false);
-        Log.Information("Attestation: {Message}", attestation.Message);
+        Log.Information("Attestation: {Message:l}", attestation.Message);
         return verification;
     }
 
