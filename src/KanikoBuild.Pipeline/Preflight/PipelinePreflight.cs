@@ -117,13 +117,17 @@ public static class PipelinePreflight
 
     static async Task RequireRecordedDigestAsync(PipelineRun run, CheckedDevImage? image, InputProblems problems, CancellationToken ct)
     {
-        if (run.Options.Image.Digest is not null || image is null)
+        if (run.Options.Image.Digest is not null)
             return;
         var digestName = ParameterName.Of<ImageOptions>(nameof(ImageOptions.Digest));
         var handOff = new HandOff(run.TemporaryDirectory, PushDevStep.Target);
         try
         {
-            if (await handOff.ReadForAsync(DevImageDigest.SubjectOf(image, BuildFingerprint.TryOf(run)), ct).ConfigureAwait(false) is not null)
+            // Without a valid image (reported already) a record cannot be matched; only its absence is worth saying.
+            var found = image is null
+                ? (await handOff.ReadAsync(ct).ConfigureAwait(false))?.Image
+                : await handOff.ReadForAsync(DevImageDigest.SubjectOf(image, BuildFingerprint.TryOf(run)), ct).ConfigureAwait(false);
+            if (found is not null)
                 return;
         }
         catch (PipelineException e)
