@@ -25,6 +25,8 @@ public static class ReleaseBuildStep
         var checkedInputs = await run.InputsForAsync(PipelineTargets.ReleaseBuild, ct).ConfigureAwait(false);
         var handOff = new HandOff(run.TemporaryDirectory, Target);
         handOff.Clear();
+        if (Directory.Exists(InputChecks.ReportsDirectory(run)))
+            File.Delete(LayerReportPath(run));
         // Before anything is built: without this run's passing scan there is nothing a release digest could match.
         if (run.Verdicts.ScannedStage is null)
             throw new PipelineException("ReleaseBuild refuses to build and push: ScanBuild reached no passing verdict in this run (it was skipped, or did not run here), so no release digest can be matched with scanned layers. Run ReleaseBuild with ScanBuild (without --skip ScanBuild). Nothing was pushed.");
@@ -61,10 +63,12 @@ public static class ReleaseBuildStep
         return ScannedLayers.FromConfig(buffer.ToArray());
     }
 
+    static string LayerReportPath(PipelineRun run) => Path.Combine(InputChecks.ReportsDirectory(run), "release-layers.json");
+
     static async Task WriteLayerReportAsync(PipelineRun run, ImageReference destination, PushedImage pushed, IReadOnlyList<string> released, IReadOnlyList<string> scanned,
         LayerComparison comparison, CancellationToken ct)
     {
-        var report = Path.Combine(InputChecks.ReportsDirectory(run), "release-layers.json");
+        var report = LayerReportPath(run);
         Directory.CreateDirectory(Path.GetDirectoryName(report)!);
         await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new
         {

@@ -28,6 +28,8 @@ public sealed class HandOff(string temporaryDirectory, string target)
     /// <summary>Removes the earlier record, before the target that writes it starts.</summary>
     public void Clear()
     {
+        if (!System.IO.Directory.Exists(Directory))
+            return;
         foreach (var file in new[] { DigestFile, PushedAtFile, ReferenceFile, SubjectFile })
             File.Delete(file);
     }

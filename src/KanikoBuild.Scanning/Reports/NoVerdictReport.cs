@@ -15,6 +15,8 @@ public static class NoVerdictReport
     /// <summary>Removes every report file a verdict-producing target owns (<see cref="ReportWriter.OwnedFileNames"/>) from <paramref name="directory"/>.</summary>
     public static void Clear(string directory)
     {
+        if (!Directory.Exists(directory))
+            return;
         foreach (var name in ReportWriter.OwnedFileNames)
         {
             var path = Path.Combine(directory, name);
