@@ -1,6 +1,7 @@
 using KanikoBuild.Engine;
 using KanikoBuild.Pipeline.Promotion;
 using KanikoBuild.Pipeline.RegistryScan;
+using KanikoBuild.Pipeline.Verdicts;
 
 // Alternative B: push to a dev registry the Console watches, wait for its verdict on that digest, promote by digest.
 partial class Build
@@ -17,11 +18,11 @@ partial class Build
         .DependsOn(PushDev)
         .Requires(() => Options.Console.Url, () => Options.Console.User, () => Options.Console.Password,
             () => Options.Registries.Dev, () => Options.Image.Name, () => Options.Image.Tag)
-        .Executes(ct => AwaitScanStep.RunAsync(Run, ct));
+        .Executes(ct => VerdictReports.RunAsync(Run, "AwaitScan", c => AwaitScanStep.RunAsync(Run, c), ct));
 
     // Promotion by digest: the scanned bytes, not a rebuild, reach production.
     Target Promote => _ => _
-        .Description("B: copies the scanned image by digest from the dev to the production registry, then tags it.")
+        .Description("B: copies the scanned image by digest from the dev to the production registry, then tags it; only on a passing verdict for that digest (this run's AwaitScan, or a signed one checked with --verify-key); copies and (--signing-key) adds signatures.")
         .DependsOn(AwaitScan)
         .Executes(ct => PromoteStep.RunAsync(Run, ct));
 }

@@ -1,4 +1,5 @@
 using KanikoBuild.Pipeline.Preflight;
+using KanikoBuild.Pipeline.Verdicts;
 
 namespace KanikoBuild.Pipeline;
 
@@ -21,8 +22,16 @@ public sealed class PipelineRun(string rootDirectory, string temporaryDirectory,
     public PipelineOptions Options { get; } = options;
 
     /// <summary>Checks the inputs of <paramref name="scheduledTargets"/> (the pipeline's among them), adding to <paramref name="problems"/>.</summary>
-    public async Task CheckAsync(IEnumerable<string> scheduledTargets, InputProblems problems, CancellationToken ct) =>
-        _checked = await PipelinePreflight.CheckAsync(this, PipelineTargetNames.Parse(scheduledTargets), problems, ct).ConfigureAwait(false);
+    public async Task CheckAsync(IEnumerable<string> scheduledTargets, InputProblems problems, CancellationToken ct)
+    {
+        var targets = PipelineTargetNames.Parse(scheduledTargets);
+        _checked = await PipelinePreflight.CheckAsync(this, targets, problems, ct).ConfigureAwait(false);
+        // Refused here, the verdict targets never start: their reports must still say there is no verdict.
+        await VerdictReports.PreflightRefusedAsync(this, targets, problems, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The passing verdicts reached in this run, by what they are about (the shipping gate reads them).</summary>
+    public VerdictLedger Verdicts { get; } = new();
 
     /// <summary>The inputs checked for <paramref name="target"/>: the run's preflight when it covered it, else the target's own.</summary>
     public async Task<CheckedInputs> InputsForAsync(PipelineTargets target, CancellationToken ct)

@@ -18,6 +18,9 @@ public sealed record CheckedInputs
     public IReadOnlyList<ImageReference> Destinations { get; init; } = [];
     public TimeSpan ScanTimeout { get; init; }
 
+    /// <summary>The signing and verification keys (none given: <see cref="CheckedSigning.None"/>).</summary>
+    public CheckedSigning Signing { get; init; } = CheckedSigning.None;
+
     /// <summary>The registry logins, each pair checked (a user without a password is refused here, before anything runs).</summary>
     public RegistryLogins Logins { get; init; } = RegistryLogins.None;
 

@@ -3,6 +3,7 @@ using KanikoBuild.Kaniko;
 using KanikoBuild.Prisma;
 using KanikoBuild.Registry;
 using KanikoBuild.Scanning;
+using KanikoBuild.Signing;
 
 namespace KanikoBuild.Pipeline.Preflight;
 
@@ -32,7 +33,21 @@ public sealed record CheckedConsole(ConsoleAddressing Address, string User, stri
 }
 
 /// <summary>The verdict: the policy (loaded once, here) and where which reports go.</summary>
-public sealed record CheckedVerdict(ScanPolicy Policy, IReadOnlySet<ReportFormat> Formats, string ReportsDirectory);
+/// <param name="PolicyDigest">The policy's digest, as a signed verdict names it (<c>Verdicts.VerdictClaimsMap.PolicyDigestAsync</c>).</param>
+public sealed record CheckedVerdict(ScanPolicy Policy, IReadOnlySet<ReportFormat> Formats, string ReportsDirectory, string PolicyDigest);
+
+/// <summary>
+/// The keys, loaded once: the private key that signs shipped digests (none: nothing is signed), and the public key a
+/// signed verdict is checked with (<c>--verify-key</c>, else the signing key's public half).
+/// </summary>
+public sealed record CheckedSigning(SigningKey? Key, VerificationKey? GivenVerifyKey)
+{
+    public VerificationKey? VerifyKey => GivenVerifyKey ?? Key?.PublicKey;
+
+    public static CheckedSigning None { get; } = new(null, null);
+
+    public override string ToString() => $"CheckedSigning {{ Key = {Key?.Source}, VerifyKey = {VerifyKey?.Source} }}";
+}
 
 /// <summary>The image in the dev registry: <c>--dev-registry</c>, <c>--image</c>, <c>--tag</c>, and <c>--image-digest</c> when given.</summary>
 public sealed record CheckedDevImage(RegistrySpec Registry, string Image, string Repository, string Tag, Digest? Digest)

@@ -7,6 +7,7 @@ using KanikoBuild.Prisma;
 using KanikoBuild.Prisma.Twistcli;
 using KanikoBuild.Registry;
 using KanikoBuild.Scanning;
+using KanikoBuild.Signing;
 using Serilog;
 
 namespace KanikoBuild.Pipeline.Preflight;
@@ -68,6 +69,24 @@ internal static class InputChecks
         return new CheckedBuild(context, dockerfilePath, dockerfile, input.StageOrNull is null ? null : stage, cacheRepo);
     }
 
+    /// <summary>The keys: loaded (and registered as secrets) once, here; <paramref name="verifies"/> when a target needs a key to verify with.</summary>
+    public static CheckedSigning Signing(PipelineRun run, bool signs, bool verifies, InputProblems problems)
+    {
+        var signing = run.Options.Signing;
+        Secrets.Register(signing.KeyPassword);
+        var keyName = Name<SigningOptions>(nameof(SigningOptions.KeyPath));
+        var verifyName = Name<SigningOptions>(nameof(SigningOptions.VerifyKeyPath));
+        if (!signs && !verifies)
+            return CheckedSigning.None;
+        var key = string.IsNullOrWhiteSpace(signing.KeyPath) ? null
+            : problems.Try(keyName, () => SigningKey.Load(run.FromRoot(signing.KeyPath.Trim()), string.IsNullOrEmpty(signing.KeyPassword) ? null : signing.KeyPassword));
+        var verifyKey = string.IsNullOrWhiteSpace(signing.VerifyKeyPath) ? null
+            : problems.Try(verifyName, () => VerificationKey.Load(run.FromRoot(signing.VerifyKeyPath.Trim())));
+        if (verifies && string.IsNullOrWhiteSpace(signing.VerifyKeyPath) && string.IsNullOrWhiteSpace(signing.KeyPath))
+            problems.Add(verifyName, Missing(verifyName, "the public key (PEM, as 'openssl pkey -in signing.key -pubout' writes it) a signed verdict is verified with"));
+        return new CheckedSigning(key, verifyKey);
+    }
+
     public static ConsoleAddressing? ConsoleAddress(PipelineRun run, InputProblems problems)
     {
         var console = run.Options.Console;
@@ -105,7 +124,7 @@ internal static class InputChecks
     {
         var verdict = run.Options.Verdict;
         var policy = await problems.TryAsync(Name<VerdictOptions>(nameof(VerdictOptions.Policy)), () => verdict.LoadPolicyAsync(run.RootDirectory, ct)).ConfigureAwait(false);
-        return policy is null ? null : new CheckedVerdict(policy, verdict.Formats, ReportsDirectory(run));
+        return policy is null ? null : new CheckedVerdict(policy, verdict.Formats, ReportsDirectory(run), await Verdicts.VerdictClaimsMap.PolicyDigestAsync(policy, ct).ConfigureAwait(false));
     }
 
     public static string ReportsDirectory(PipelineRun run) => run.FromRoot(run.Options.Verdict.ReportsDir ?? ReportOptions.DefaultDirectory);

@@ -1,3 +1,4 @@
+using KanikoBuild.Pipeline.Building;
 using KanikoBuild.Pipeline.RegistryScan;
 using KanikoBuild.Pipeline.State;
 using KanikoBuild.Registry;
@@ -32,6 +33,8 @@ public static class PipelinePreflight
         Wait = 1 << 10,
         Logins = 1 << 11,
         RecordedImage = 1 << 12,
+        Signs = 1 << 13,
+        Verifies = 1 << 14,
     }
 
     static Concern Needs(PipelineTargets targets)
@@ -55,6 +58,15 @@ public static class PipelinePreflight
         // B: the dev image copied to production.
         if (targets.HasFlag(PipelineTargets.Promote))
             needs |= Concern.DevImage | Concern.Promotion | Concern.Logins;
+        // What ships is signed with --signing-key, and a signed verdict found on it is checked with --verify-key.
+        if ((targets & (PipelineTargets.ReleaseBuild | PipelineTargets.Promote)) != 0)
+            needs |= Concern.Signs;
+        // AwaitScan signs the dev digest too, so a later job's Promote can check the verdict it carries.
+        if (targets.HasFlag(PipelineTargets.AwaitScan))
+            needs |= Concern.Signs;
+        // A digest's signature and verdict, checked with a public key.
+        if (targets.HasFlag(PipelineTargets.VerifyImage))
+            needs |= Concern.Verifies | Concern.Logins;
         // Without PushDev in this run, the image is --image-digest or the one PushDev recorded earlier.
         if ((targets & (PipelineTargets.AwaitScan | PipelineTargets.Promote)) != 0 && !targets.HasFlag(PipelineTargets.PushDev))
             needs |= Concern.RecordedImage;
@@ -91,16 +103,19 @@ public static class PipelinePreflight
         var destinations = needs.HasFlag(Concern.Destinations) ? InputChecks.Destinations(run, problems) : [];
         var timeout = needs.HasFlag(Concern.Wait) ? InputChecks.ScanTimeout(run, problems) : run.Options.Wait.ScanTimeout;
         var logins = needs.HasFlag(Concern.Logins) ? InputChecks.Logins(run, problems) : RegistryLogins.None;
+        var signing = (needs & (Concern.Signs | Concern.Verifies)) != 0
+            ? InputChecks.Signing(run, needs.HasFlag(Concern.Signs), needs.HasFlag(Concern.Verifies), problems)
+            : CheckedSigning.None;
         if (needs.HasFlag(Concern.RecordedImage))
-            await RequireRecordedDigestAsync(run, problems, ct).ConfigureAwait(false);
+            await RequireRecordedDigestAsync(run, devImage, problems, ct).ConfigureAwait(false);
         return new CheckedInputs
         {
             Targets = targets, Build = build, ConsoleAddress = address, Console = console, Verdict = verdict, DevImage = devImage,
-            Promotion = promotion, Destinations = destinations, ScanTimeout = timeout, Logins = logins,
+            Promotion = promotion, Destinations = destinations, ScanTimeout = timeout, Logins = logins, Signing = signing,
         };
     }
 
-    static async Task RequireRecordedDigestAsync(PipelineRun run, InputProblems problems, CancellationToken ct)
+    static async Task RequireRecordedDigestAsync(PipelineRun run, CheckedDevImage? image, InputProblems problems, CancellationToken ct)
     {
         if (run.Options.Image.Digest is not null)
             return;
@@ -108,7 +123,11 @@ public static class PipelinePreflight
         var handOff = new HandOff(run.TemporaryDirectory, PushDevStep.Target);
         try
         {
-            if (await handOff.ReadAsync(ct).ConfigureAwait(false) is not null)
+            // Without a valid image (reported already) a record cannot be matched; only its absence is worth saying.
+            var found = image is null
+                ? (await handOff.ReadAsync(ct).ConfigureAwait(false))?.Image
+                : await handOff.ReadForAsync(DevImageDigest.SubjectOf(image, BuildFingerprint.TryOf(run)), ct).ConfigureAwait(false);
+            if (found is not null)
                 return;
         }
         catch (PipelineException e)

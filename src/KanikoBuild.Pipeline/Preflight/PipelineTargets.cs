@@ -11,6 +11,7 @@ public enum PipelineTargets
     AwaitScan = 8,
     Promote = 16,
     Instrument = 32,
+    VerifyImage = 64,
 }
 
 public static class PipelineTargetNames

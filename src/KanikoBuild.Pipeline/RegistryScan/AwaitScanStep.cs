@@ -1,4 +1,5 @@
 using KanikoBuild.Pipeline.Preflight;
+using KanikoBuild.Pipeline.Signing;
 using KanikoBuild.Pipeline.Verdicts;
 using KanikoBuild.Prisma;
 using KanikoBuild.Prisma.Waiting;
@@ -34,7 +35,13 @@ public static class AwaitScanStep
             wait.Entry.DisplayName, digest.Value, wait.Waited.TotalSeconds, wait.Requests);
         var result = ScanResultReader.FromRegistryEntry(wait.Entry.Raw);
         var identity = VerdictGate.IdentityOf(result, run.RootDirectory, firstDestination: null, devRepository: $"{image.Registry.Host}/{image.Repository}", dockerfilePath: null);
-        return await VerdictGate.ApplyAsync(result, identity, checkedInputs.RequireVerdict(), run.RootDirectory, dockerfilePath: null, time, ct).ConfigureAwait(false);
+        var checkedVerdict = checkedInputs.RequireVerdict();
+        var verdict = await VerdictGate.ApplyAsync(result, identity, checkedVerdict, run.RootDirectory, dockerfilePath: null, time, ct).ConfigureAwait(false);
+        // The verdict is about exactly this digest: Promote in this run ships on it, and with --signing-key the dev
+        // digest carries it signed, so a Promote in a later job can check it (--verify-key) instead of trusting a file.
+        var passed = run.Verdicts.RecordForDigest(digest, result with { Identity = identity }, verdict, checkedVerdict.PolicyDigest);
+        await VerdictSigning.SignAsync(checkedInputs, image.Registry, image.Repository, new ShippingVerdict(digest, passed.Claims, passed, "AwaitScan"), ct, time).ConfigureAwait(false);
+        return verdict;
     }
 
     /// <summary>The pushed manifest's config digest: the Console names images by it (their image id).</summary>

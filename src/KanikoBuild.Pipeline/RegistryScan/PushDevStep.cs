@@ -12,11 +12,14 @@ public static class PushDevStep
     public static async Task<PushedImage> RunAsync(PipelineRun run, CancellationToken ct)
     {
         var checkedInputs = await run.InputsForAsync(PipelineTargets.PushDev, ct).ConfigureAwait(false);
-        var destination = checkedInputs.RequireDevImage().Reference;
-        var pushed = await PushBuild.RunAsync(new BuildInputs(run, checkedInputs), [destination], ct).ConfigureAwait(false);
-        // A file, so AwaitScan and Promote in later jobs (or later invocations) promote exactly this digest.
+        var image = checkedInputs.RequireDevImage();
+        // The earlier record goes first: a push that fails must not leave the previous digest for AwaitScan and Promote.
         var handOff = new HandOff(run.TemporaryDirectory, Target);
-        await handOff.WriteAsync(pushed, ct).ConfigureAwait(false);
+        handOff.Clear();
+        var inputs = new BuildInputs(run, checkedInputs);
+        var pushed = await PushBuild.RunAsync(inputs, [image.Reference], ct).ConfigureAwait(false);
+        // A file, so AwaitScan and Promote in later jobs (or later invocations) promote exactly this digest, and only for this image and tag.
+        await handOff.WriteAsync(pushed, DevImageDigest.SubjectOf(image, BuildFingerprint.Of(run.Options.Input, inputs.Context.ToString(), inputs.DockerfilePath)), ct).ConfigureAwait(false);
         await CiOutputs.PublishAsync("image-digest", pushed.Digest, handOff.Directory, ct).ConfigureAwait(false);
         return pushed;
     }

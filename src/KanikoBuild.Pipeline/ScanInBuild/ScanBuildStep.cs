@@ -95,6 +95,8 @@ public static class ScanBuildStep
 
         var identity = VerdictGate.IdentityOf(result, run.RootDirectory, run.Options.Input.Destinations.FirstOrDefault(), devRepository: null, dockerfilePath);
         var verdict = await VerdictGate.ApplyAsync(result, identity, checkedInputs.RequireVerdict(), run.RootDirectory, dockerfilePath, time, ct).ConfigureAwait(false);
+        // The verdict is about the scanned stage's layers: ReleaseBuild ships on it only for a digest with exactly these.
+        run.Verdicts.RecordScannedStage(layers, result with { Identity = identity }, verdict, checkedInputs.RequireVerdict().PolicyDigest);
         return new ScanBuildOutcome(instrumented, result, verdict, layers);
     }
 

@@ -14,6 +14,12 @@ public static class ReportWriter
     public const string GitLabFileName = "gl-container-scanning-report.json";
     public const string JsonFileName = "scan-result.json";
 
+    /// <summary>Every file a verdict-producing target owns in the reports directory: cleared before it starts.</summary>
+    public static IReadOnlyList<string> OwnedFileNames { get; } = [MarkdownFileName, JUnitFileName, SarifFileName, GitLabFileName, JsonFileName];
+
+    /// <summary>The result and verdict as <see cref="JsonFileName"/> holds them (what a signed attestation carries).</summary>
+    public static string RenderJson(ScanResult result, Verdict verdict) => JsonReport.Render(result, verdict);
+
     /// <summary>Writes the reports; returns the files written (the log format writes none).</summary>
     public static async Task<IReadOnlyList<string>> WriteAsync(ScanResult result, Verdict verdict, ReportOptions? options = null, ILogger? logger = null, CancellationToken ct = default)
     {

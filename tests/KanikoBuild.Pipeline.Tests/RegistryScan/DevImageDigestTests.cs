@@ -31,7 +31,7 @@ public sealed class DevImageDigestTests : IDisposable
         var recorded = Digest.Parse("sha256:" + new string('c', 64));
         var pushedAt = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
         var handOff = new HandOff(Run().TemporaryDirectory, PushDevStep.Target);
-        await handOff.WriteAsync(new PushedImage("r.example.com/dev/team/app", recorded, pushedAt), CancellationToken.None);
+        await handOff.WriteAsync(new PushedImage("r.example.com/dev/team/app", recorded, pushedAt), DevImageDigest.SubjectOf(Image(), fingerprint: null), CancellationToken.None);
 
         Assert.Equal(new DevImageDigest(recorded, pushedAt), await DevImageDigest.ResolveAsync(Run(), Image(), CancellationToken.None));
         var given = Digest.Parse("sha256:" + new string('d', 64));

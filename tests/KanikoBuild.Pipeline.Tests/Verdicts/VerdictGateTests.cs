@@ -33,7 +33,7 @@ public sealed class VerdictGateTests
         var dockerfile = root.Write("services/api/Dockerfile", "FROM scratch\n");
         var identity = VerdictGate.IdentityOf(result, root.Path, destinations.Select(ImageReference.Parse).FirstOrDefault(), devRepository: null, dockerfile);
         var failure = await Assert.ThrowsAsync<VerdictFailedException>(() =>
-            VerdictGate.ApplyAsync(result, identity, new CheckedVerdict(ScanPolicy.Default, ReportOptions.AllFormats, reports), root.Path, dockerfile, TimeProvider.System, CancellationToken.None));
+            VerdictGate.ApplyAsync(result, identity, new CheckedVerdict(ScanPolicy.Default, ReportOptions.AllFormats, reports, "sha256:" + new string('0', 64)), root.Path, dockerfile, TimeProvider.System, CancellationToken.None));
         Assert.Equal(2, failure.Verdict.FailingFindings.Count);
 
         using var sarif = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reports, ReportWriter.SarifFileName)));
