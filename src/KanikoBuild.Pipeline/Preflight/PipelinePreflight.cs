@@ -55,6 +55,12 @@ public static class PipelinePreflight
         // B: the dev image copied to production.
         if (targets.HasFlag(PipelineTargets.Promote))
             needs |= Concern.DevImage | Concern.Promotion | Concern.Logins;
+        // C: the original Dockerfile built once to a tarball (a stage by name, as a push build), scanned by twistcli, then the verdict.
+        if (targets.HasFlag(PipelineTargets.ScanTarball))
+            needs |= Concern.Build | Concern.Pushes | Concern.ConsoleAddress | Concern.ConsoleAccount | Concern.Twistcli | Concern.Verdict | Concern.Logins;
+        // C: the scanned tarball pushed to --destination; the reports get the proof, so the verdict's inputs too.
+        if (targets.HasFlag(PipelineTargets.PushScanned))
+            needs |= Concern.Build | Concern.Destinations | Concern.Verdict | Concern.Logins;
         // Without PushDev in this run, the image is --image-digest or the one PushDev recorded earlier.
         if ((targets & (PipelineTargets.AwaitScan | PipelineTargets.Promote)) != 0 && !targets.HasFlag(PipelineTargets.PushDev))
             needs |= Concern.RecordedImage;

@@ -11,6 +11,8 @@ public enum PipelineTargets
     AwaitScan = 8,
     Promote = 16,
     Instrument = 32,
+    ScanTarball = 64,
+    PushScanned = 128,
 }
 
 public static class PipelineTargetNames
