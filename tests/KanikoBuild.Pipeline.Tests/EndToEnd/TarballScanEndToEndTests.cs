@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KanikoBuild.Testing;
@@ -143,5 +144,33 @@ public sealed class TarballScanEndToEndTests(PipelineWorld world)
         using var prod = world.Client(world.Prod);
         Assert.Null(await prod.GetManifestDigestAsync("team/refused", "c-refused"));
         Assert.False(await RecordedPushNamesAsync("team/refused"));
+    }
+
+    [Fact]
+    public async Task WithoutRootsCapabilities_TwistcliRunsInAContainer_AndTheScannedImageShips()
+    {
+        // The build as root but without CAP_SYS_CHROOT and CAP_MKNOD in its bounding set: twistcli --tarball cannot
+        // run here, so it runs in a container of the kaniko image through the engine.
+        var setpriv = Peer.RequireExecutable("setpriv", "util-linux");
+        var info = new ProcessStartInfo(setpriv) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--bounding-set", "-sys_chroot,-mknod", "--", "dotnet", BuildAssembly.Path, "PushScanned" }
+                     .Concat(world.SampleArguments("app", "c-container")).Concat(["--destination", $"{world.Prod.Host}/team/container:c-container", "--root", world.Root.Path, "--no-logo"]))
+            info.ArgumentList.Add(argument);
+        info.Environment["CONSOLE_PASSWORD"] = world.ConsolePassword;
+        foreach (var name in new[] { "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT" })
+            info.Environment.Remove(name);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(8));
+        var run = new BuildRun(process.ExitCode, await stdout + await stderr);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("running it in a container through the Docker engine", run.Output);
+        Assert.Contains("CAP_SYS_CHROOT", run.Output);
+        using var prod = world.Client(world.Prod);
+        var manifest = await prod.GetManifestAsync("team/container", "c-container");
+        Assert.Equal((await ScannedResultAsync())["id"]!.GetValue<string>(), manifest.Config!.Digest);
+        Assert.DoesNotContain(world.ConsolePassword, run.Output, StringComparison.Ordinal);
     }
 }
