@@ -10,6 +10,6 @@ partial class Build
         .Executes(ct => DoctorCommand.RunAsync(Run, ct));
 
     Target Sandbox => _ => _
-        .Description("Runs both alternatives on this machine against a local registry and the Console simulator, with your --policy, --fail-on, --report-formats and --reports-dir, then cleans up.")
+        .Description("Runs alternatives A, B and C on this machine against a local registry and the Console simulator, with your --policy, --fail-on, --report-formats and --reports-dir, then cleans up.")
         .Executes(ct => SandboxCommand.RunAsync(Run, ct));
 }

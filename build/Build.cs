@@ -5,6 +5,7 @@ using KanikoBuild.Pipeline;
 /// <summary>
 /// KanikoBuild's target graph. Alternative A: <see cref="ScanBuild"/> → <see cref="ReleaseBuild"/>.
 /// Alternative B: <see cref="PushDev"/> → <see cref="AwaitScan"/> → <see cref="Promote"/>.
+/// Alternative C: <see cref="ScanTarball"/> → <see cref="PushScanned"/>.
 /// Targets are a few lines each; the pipeline's logic lives in <c>src/</c>, its parameters in the option records
 /// of <see cref="PipelineOptions"/>, which the engine fills from the command line, the environment and
 /// <c>.nuke/parameters.json</c>.

@@ -167,7 +167,7 @@ internal static class InputChecks
         var destinations = run.Options.Input.Destinations;
         var name = Name<BuildInputOptions>(nameof(BuildInputOptions.Destinations));
         if (destinations.Length == 0)
-            problems.Add(name, Missing(name, "where ReleaseBuild pushes the image (repeatable), e.g. registry.example.com/team/app:1.2.3"));
+            problems.Add(name, Missing(name, "where ReleaseBuild or PushScanned pushes the image (repeatable), e.g. registry.example.com/team/app:1.2.3"));
         return destinations;
     }
 

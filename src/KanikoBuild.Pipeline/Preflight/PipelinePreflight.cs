@@ -59,7 +59,7 @@ public static class PipelinePreflight
         if (targets.HasFlag(PipelineTargets.Promote))
             needs |= Concern.DevImage | Concern.Promotion | Concern.Logins;
         // What ships is signed with --signing-key, and a signed verdict found on it is checked with --verify-key.
-        if ((targets & (PipelineTargets.ReleaseBuild | PipelineTargets.Promote)) != 0)
+        if ((targets & (PipelineTargets.ReleaseBuild | PipelineTargets.Promote | PipelineTargets.PushScanned)) != 0)
             needs |= Concern.Signs;
         // AwaitScan signs the dev digest too, so a later job's Promote can check the verdict it carries.
         if (targets.HasFlag(PipelineTargets.AwaitScan))
@@ -67,6 +67,12 @@ public static class PipelinePreflight
         // A digest's signature and verdict, checked with a public key.
         if (targets.HasFlag(PipelineTargets.VerifyImage))
             needs |= Concern.Verifies | Concern.Logins;
+        // C: the original Dockerfile built once to a tarball (a stage by name, as a push build), scanned by twistcli, then the verdict.
+        if (targets.HasFlag(PipelineTargets.ScanTarball))
+            needs |= Concern.Build | Concern.Pushes | Concern.ConsoleAddress | Concern.ConsoleAccount | Concern.Twistcli | Concern.Verdict | Concern.Logins;
+        // C: the scanned tarball pushed to --destination; the reports get the proof, so the verdict's inputs too.
+        if (targets.HasFlag(PipelineTargets.PushScanned))
+            needs |= Concern.Build | Concern.Destinations | Concern.Verdict | Concern.Logins;
         // Without PushDev in this run, the image is --image-digest or the one PushDev recorded earlier.
         if ((targets & (PipelineTargets.AwaitScan | PipelineTargets.Promote)) != 0 && !targets.HasFlag(PipelineTargets.PushDev))
             needs |= Concern.RecordedImage;

@@ -12,6 +12,8 @@ public enum PipelineTargets
     Promote = 16,
     Instrument = 32,
     VerifyImage = 64,
+    ScanTarball = 128,
+    PushScanned = 256,
 }
 
 public static class PipelineTargetNames

@@ -12,8 +12,9 @@ namespace KanikoBuild.Pipeline.Verdicts;
 public static class VerdictGate
 {
     /// <param name="identity">The image the reports are about (<see cref="IdentityOf"/>).</param>
+    /// <param name="scannedImage">The scanned image's layers, when the pipeline holds its bytes (C's tarball); shown in Markdown and JSON.</param>
     public static async Task<Verdict> ApplyAsync(ScanResult result, ImageIdentity identity, CheckedVerdict checkedVerdict, string rootDirectory,
-        string? dockerfilePath, TimeProvider time, CancellationToken ct)
+        string? dockerfilePath, TimeProvider time, CancellationToken ct, ScannedImageSection? scannedImage = null)
     {
         result = result with { Identity = identity };
         var verdict = PolicyEvaluator.Evaluate(result, checkedVerdict.Policy, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
@@ -23,6 +24,7 @@ public static class VerdictGate
             Formats = checkedVerdict.Formats,
             DockerfilePath = dockerfilePath is null ? null : Path.GetRelativePath(rootDirectory, dockerfilePath).Replace('\\', '/'),
             TimeProvider = time,
+            ScannedImage = scannedImage,
         };
         // The writer names the files it wrote before its table, so the verdict line stays the last line.
         await ReportWriter.WriteAsync(result, verdict, options, Log.Logger, ct).ConfigureAwait(false);

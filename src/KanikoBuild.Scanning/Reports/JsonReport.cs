@@ -21,13 +21,33 @@ static class JsonReport
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string Render(ScanResult result, Verdict verdict)
+    public static string Render(ScanResult result, Verdict verdict, ScannedImageSection? scannedImage = null)
     {
         var document = new
         {
             formatVersion = FormatVersion,
             generator = new { name = ToolInfo.Name, version = ToolInfo.Version },
             result,
+            // Only alternative C's reports have it; null is left out, so A's and B's JSON stays as it was.
+            scannedImage = scannedImage is null ? null : new
+            {
+                scannedImage.ImageId,
+                layers = scannedImage.Layers,
+                scannedImage.InstructionsNote,
+                findingsWithoutLayer = result.Vulnerabilities.Count(v => v.Layer is null),
+                scannedImage.FindingsLayerNote,
+                shippedEqualsScanned = scannedImage.Shipped.Count == 0 ? (bool?)null : scannedImage.ShippedEqualsScanned,
+                shipped = scannedImage.Shipped.Count == 0 ? null : scannedImage.Shipped.Select(s => new
+                {
+                    s.Destination,
+                    s.ManifestDigest,
+                    s.ConfigDigest,
+                    s.ScannedImageId,
+                    s.ShippedEqualsScanned,
+                    s.LayerDigests,
+                    s.ScannedLayerDigests,
+                }),
+            },
             verdict = new
             {
                 verdict.Passed,

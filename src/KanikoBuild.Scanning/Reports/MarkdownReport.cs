@@ -11,7 +11,7 @@ static class MarkdownReport
 {
     const int MaxRows = 100;
 
-    public static string Render(ScanResult result, Verdict verdict)
+    public static string Render(ScanResult result, Verdict verdict, ScannedImageSection? scannedImage = null)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"## {(verdict.Passed ? "✅" : "❌")} Prisma Cloud scan {(verdict.Passed ? "passed" : "failed")}: `{Code(result.Identity.Name)}`");
@@ -104,8 +104,53 @@ static class MarkdownReport
             md.AppendLine("</details>");
             md.AppendLine();
         }
+        if (scannedImage is not null)
+            ScannedImage(md, result, scannedImage);
         md.AppendLine(CultureInfo.InvariantCulture, $"_{Cell(PolicyEvaluator.OneLine(result, verdict))}_");
         return md.ToString();
+    }
+
+    /// <summary>The layers next to the findings, and after a push the shipped = scanned proof with both digests.</summary>
+    static void ScannedImage(StringBuilder md, ScanResult result, ScannedImageSection image)
+    {
+        if (image.Shipped.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {(image.ShippedEqualsScanned ? "✅ Shipped = scanned" : "❌ Shipped ≠ scanned")}");
+            md.AppendLine();
+            md.AppendLine("Read back from each destination after the push: the manifest's config digest against the scanned image ID, its layers against the tarball's.");
+            md.AppendLine();
+            md.AppendLine("| Destination | Manifest digest | Config digest (shipped) | Image ID (scanned) | Layers | Shipped = scanned |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            foreach (var s in image.Shipped)
+            {
+                var layers = s.LayerDigests.SequenceEqual(s.ScannedLayerDigests, StringComparer.Ordinal)
+                    ? $"{s.LayerDigests.Count} = the tarball's"
+                    : $"{s.LayerDigests.Count} shipped, {s.ScannedLayerDigests.Count} scanned, **different**";
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| `{Code(s.Destination)}` | `{Code(s.ManifestDigest)}` | `{Code(s.ConfigDigest)}` | `{Code(s.ScannedImageId)}` | {layers} | {(s.ShippedEqualsScanned ? "yes" : "**no**")} |");
+            }
+            md.AppendLine();
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"### Layers of the scanned image `{Code(image.ImageId)}` ({image.Layers.Count})");
+        md.AppendLine();
+        md.AppendLine("| # | Digest | Size | Instruction | Findings |");
+        md.AppendLine("|---:|---|---:|---|---|");
+        foreach (var layer in image.Layers)
+        {
+            // A finding names its layer by instruction when the scanner could map it; count those per layer.
+            var mapped = layer.Instruction is null ? 0 : result.Vulnerabilities.Count(v => v.Layer == layer.Instruction);
+            var findings = mapped > 0 ? mapped.ToString(CultureInfo.InvariantCulture) : image.FindingsLayerNote is null ? "0" : "not given by the scanner";
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {layer.Number} | `{Code(layer.Digest)}` | {Text.Bytes(layer.Size)} | {(layer.Instruction is null ? "unknown" : $"`{Code(Cell(layer.Instruction))}`")} | {findings} |");
+        }
+        md.AppendLine();
+        if (image.InstructionsNote is { } instructions)
+            md.AppendLine(CultureInfo.InvariantCulture, $"> {Cell(instructions)}");
+        var unmapped = result.Vulnerabilities.Count(v => v.Layer is null);
+        if (image.FindingsLayerNote is { } note && unmapped > 0)
+            md.AppendLine(CultureInfo.InvariantCulture, $"> {unmapped} of {result.Vulnerabilities.Count} findings have no layer. {Cell(note)}");
+        md.AppendLine();
     }
 
     static void FindingTable(StringBuilder md, IReadOnlyList<Vulnerability> findings)

@@ -22,6 +22,9 @@ public sealed record ReportOptions
     /// <summary>The Markdown summary is appended here too; default: the <c>GITHUB_STEP_SUMMARY</c> variable.</summary>
     public string? StepSummaryPath { get; init; } = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
 
+    /// <summary>The image's layers and, after a push, the shipped = scanned proof (alternative C); Markdown and JSON only.</summary>
+    public ScannedImageSection? ScannedImage { get; init; }
+
     /// <summary>The clock for report timestamps when the scan result has no scan time.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -58,7 +58,7 @@ public static class ReportWriter
 
         if (options.Formats.Contains(ReportFormat.Markdown))
         {
-            var markdown = MarkdownReport.Render(result, verdict);
+            var markdown = MarkdownReport.Render(result, verdict, options.ScannedImage);
             await Write(MarkdownFileName, markdown).ConfigureAwait(false);
             if (!string.IsNullOrWhiteSpace(options.StepSummaryPath))
             {
@@ -80,7 +80,7 @@ public static class ReportWriter
         if (options.Formats.Contains(ReportFormat.GitLab))
             await Write(GitLabFileName, GitLabReport.Render(result, verdict, options.TimeProvider)).ConfigureAwait(false);
         if (options.Formats.Contains(ReportFormat.Json))
-            await Write(JsonFileName, JsonReport.Render(result, verdict)).ConfigureAwait(false);
+            await Write(JsonFileName, JsonReport.Render(result, verdict, options.ScannedImage)).ConfigureAwait(false);
 
         if (files.Count > 0)
             logger.Information("Scan reports: {Files:l}", string.Join(", ", files));

@@ -13,6 +13,15 @@ static class Text
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>"20.0 MB", "512 B": sizes as people read them (binary multiples).</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes.ToString(CultureInfo.InvariantCulture)} B",
+        < 1024 * 1024 => $"{(bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} KB",
+        < 1024L * 1024 * 1024 => $"{(bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture)} MB",
+        _ => $"{(bytes / (1024.0 * 1024 * 1024)).ToString("0.00", CultureInfo.InvariantCulture)} GB",
+    };
+
     public static string Or(this string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value;
 
     /// <summary>"1.2.3 → 1.2.4", or "1.2.3 (no fix: deferred)".</summary>

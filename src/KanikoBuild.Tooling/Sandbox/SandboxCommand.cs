@@ -8,6 +8,7 @@ using KanikoBuild.Pipeline.Promotion;
 using KanikoBuild.Pipeline.RegistryScan;
 using KanikoBuild.LocalPeers;
 using KanikoBuild.Pipeline.ScanInBuild;
+using KanikoBuild.Pipeline.TarballScan;
 using KanikoBuild.Prisma;
 using KanikoBuild.Registry;
 using KanikoBuild.Scanning;
@@ -49,7 +50,7 @@ public sealed record SandboxOutcome(string Alternative, string Sample, SandboxEx
 
 /// <summary>
 /// The whole pipeline on this machine in one command: a local registry (dev, release and production as prefixes
-/// of it), the Console simulator, the kaniko executor and a twistcli stand-in; both alternatives on a passing and
+/// of it), the Console simulator, the kaniko executor and a twistcli stand-in; alternatives A, B and C on a passing and
 /// a vulnerable sample; the verdicts and where the reports are; and everything it started stopped again.
 /// </summary>
 public static class SandboxCommand
@@ -81,7 +82,7 @@ public static class SandboxCommand
 
         Log.Information("Starting a local registry, the Console SIMULATOR and the kaniko executor on this machine");
         await using var registry = await LocalRegistry.StartAsync(ct: ct).ConfigureAwait(false);
-        Log.Information("Registry at {Registry} (dev: /dev, release: /release, production: /prod)", registry.Host);
+        Log.Information("Registry at {Registry} (dev: /dev, release: /release, production: /prod, shipped tarballs: /shipped)", registry.Host);
         var twistcli = await StandIns.BuildGoAsync(root, "twistcli", ct).ConfigureAwait(false);
 
         const string user = "sandbox";
@@ -129,6 +130,14 @@ public static class SandboxCommand
                 await AwaitScanStep.RunAsync(r, ct).ConfigureAwait(false);
                 var promoted = await PromoteStep.RunAsync(r, ct).ConfigureAwait(false);
                 return $"pushed to dev, passed the Console's scan, promoted {promoted.Digest} to {registry.Host}/prod/samples/{sample}:sandbox";
+            }).ConfigureAwait(false));
+            // C: one build to a tarball, twistcli --tarball on it, the same bytes pushed; the destination names the image in the reports.
+            var shipped = common with { Input = common.Input with { Destinations = [ImageReference.Parse($"{registry.Host}/shipped/samples/{sample}:sandbox")] } };
+            outcomes.Add(await RunAlternativeAsync("C", sample, expected, run, shipped, reportsRoot, async r =>
+            {
+                var scanned = await ScanTarballStep.RunAsync(r, ct).ConfigureAwait(false);
+                var pushed = await PushScannedStep.RunAsync(r, ct).ConfigureAwait(false);
+                return $"built once, scanned the tarball, shipped {pushed.Reference}@{pushed.Digest} (config = the scanned image {scanned.ImageId})";
             }).ConfigureAwait(false));
         }
 

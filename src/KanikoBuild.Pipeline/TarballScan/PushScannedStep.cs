@@ -1,0 +1,48 @@
+using KanikoBuild.Pipeline.Building;
+using KanikoBuild.Pipeline.Preflight;
+using KanikoBuild.Pipeline.State;
+using KanikoBuild.Registry;
+using Serilog;
+
+namespace KanikoBuild.Pipeline.TarballScan;
+
+/// <summary>
+/// Alternative C, the push: the tarball ScanTarball judged, shipped as it is with the project's own registry client
+/// (no second kaniko run): its config and layer blobs, then the manifest by digest, to every destination; read back
+/// and checked (config = the scanned image ID, layers = the tarball's); tagged only when every destination passed.
+/// The registry's digest is recorded as ReleaseBuild and PushDev record theirs.
+/// </summary>
+public static class PushScannedStep
+{
+    public const string Target = "pushscanned";
+
+    public static async Task<PushedImage> RunAsync(PipelineRun run, CancellationToken ct, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var checkedInputs = await run.InputsForAsync(PipelineTargets.PushScanned, ct).ConfigureAwait(false);
+        var inputs = new BuildInputs(run, checkedInputs);
+        var record = new TarballRecord(run);
+        if (!File.Exists(record.TarballPath))
+            throw new PipelineException($"There is no scanned tarball to push ({record.TarballPath}): PushScanned ships what ScanTarball built and scanned; run PushScanned without --skip ScanTarball.");
+
+        using var archive = await DockerArchive.OpenAsync(record.TarballPath, ct, record.Directory).ConfigureAwait(false);
+        var verdict = await record.ReadVerdictAsync(ct).ConfigureAwait(false);
+        ScannedVerdictCheck.RequirePassedFor(verdict, archive, record.VerdictFile);
+
+        var pusher = new ScannedImagePusher(registry => inputs.Logins.ClientFor(registry), Log.Logger);
+        var pushed = await pusher.PushAsync(new ScannedPushRequest(archive, checkedInputs.Destinations), ct).ConfigureAwait(false);
+        await ScannedImageReport.WriteShippedAsync(run, checkedInputs.RequireVerdict(), record, verdict!, archive, pushed.Proofs, inputs.DockerfilePath, ct).ConfigureAwait(false);
+        if (!pushed.ShippedEqualsScanned)
+            throw new PipelineException($"The pushed image is not the scanned one ({string.Join("; ", pushed.Proofs.Where(p => !p.ShippedEqualsScanned).Select(p => $"{p.Destination}: config {p.ConfigDigest}, scanned {p.ScannedImageId}"))}).");
+
+        // The registry's digest (kaniko.md §4.3: the manifest is made from the tarball, so kaniko's own digest may differ).
+        var first = pushed.Proofs[0];
+        var image = new PushedImage($"{first.Destination.Registry}/{first.Destination.Repository}", Digest.Parse(first.RegistryDigest, "the registry's manifest digest"), time.GetUtcNow());
+        var handOff = new HandOff(run.TemporaryDirectory, Target);
+        await handOff.WriteAsync(image, ct).ConfigureAwait(false);
+        await CiOutputs.PublishAsync("image-digest", image.Digest, handOff.Directory, ct).ConfigureAwait(false);
+        Log.Information("Shipped = scanned: {Destinations} serve {Digest}, whose config is the scanned image {ImageId}",
+            string.Join(", ", pushed.Proofs.Select(p => p.Destination)), image.Digest.Value, archive.ImageId);
+        return image;
+    }
+}
