@@ -11,7 +11,10 @@ public sealed record InstrumentedDockerfile
 
     public required int ScannedStageIndex { get; init; }
 
-    /// <summary>The stage to build (kaniko <c>--target</c>, <c>docker build --target</c>): the appended scan stage.</summary>
+    /// <summary>
+    /// The stage to build (kaniko <c>--target</c>, <c>docker build --target</c>): the appended scan stage, or the scanned
+    /// stage itself when <see cref="ScansInStage"/>.
+    /// </summary>
     public required string ScanStage { get; init; }
 
     /// <summary>Where twistcli writes its result inside the build.</summary>
@@ -28,4 +31,7 @@ public sealed record InstrumentedDockerfile
 
     /// <summary>True when the scanned stage's FROM got an <c>AS</c> name.</summary>
     public bool AddedStageName { get; init; }
+
+    /// <summary>True when the scan step was appended to the scanned stage itself (<see cref="ScanStageOptions.InStage"/>).</summary>
+    public bool ScansInStage { get; init; }
 }

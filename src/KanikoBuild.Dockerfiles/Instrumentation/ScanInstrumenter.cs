@@ -8,7 +8,9 @@ namespace KanikoBuild.Dockerfiles;
 /// <summary>
 /// Turns any Dockerfile into a scan Dockerfile: the original, untouched except for an <c>AS</c> name on the scanned
 /// stage when it has none, followed by a stage built FROM it that runs <c>twistcli images scan --containerized</c> as
-/// root. Build it with <see cref="InstrumentedDockerfile.ScanStage"/> as the target.
+/// root. Build it with <see cref="InstrumentedDockerfile.ScanStage"/> as the target. With
+/// <see cref="ScanStageOptions.InStage"/> and the last stage scanned, the scan step (the same <c>USER ""</c> and
+/// <c>RUN</c>) ends that stage instead, and the stage is the target.
 /// </summary>
 public static partial class ScanInstrumenter
 {
@@ -71,19 +73,32 @@ public static partial class ScanInstrumenter
             var at = NameInsertionOffset(dockerfile, target.From);
             text = string.Concat(text.AsSpan(0, at), " AS ", scannedName, text.AsSpan(at));
         }
-        var scanStage = Unique(ScanStageName, names);
+        // In the stage itself when it is the last one: kaniko then scans the filesystem it just built, instead of
+        // saving the stage as a tarball, deleting the filesystem and unpacking it again for a stage built FROM it.
+        var inStage = options.InStage && target.Index == dockerfile.Stages.Count - 1;
+        var scanStage = inStage ? scannedName : Unique(ScanStageName, names);
         var toolsStage = options.ToolsImage is null ? null : Unique(ToolsStageName, names);
         var reportId = options.ReportId ?? ReportIds.New();
         var result = $"{options.ToolsDirectory}/{ScanToolsLayout.ResultFile(reportId)}";
-        var skipsTriggers = target.OnBuildTriggers.Any();
+        // A stage's own ONBUILD triggers never run in it; only a stage built FROM it would run them.
+        var skipsTriggers = !inStage && target.OnBuildTriggers.Any();
 
         var nl = dockerfile.LineEnding;
         var appended = new StringBuilder();
         if (text.Length > 0 && !text.EndsWith('\n'))
             appended.Append(nl);
-        appended.Append(nl)
-            .Append("# Added by KanikoBuild: twistcli scans stage '").Append(scannedName).Append("' (build target: ").Append(scanStage)
-            .Append("). Never part of a released image.").Append(nl);
+        if (inStage)
+        {
+            appended.Append(nl)
+                .Append("# Added by KanikoBuild: twistcli scans stage '").Append(scannedName).Append("' as its last step (build target: ").Append(scanStage)
+                .Append("). Only the scan build runs these lines; the released image is built from the original Dockerfile.").Append(nl);
+        }
+        else
+        {
+            appended.Append(nl)
+                .Append("# Added by KanikoBuild: twistcli scans stage '").Append(scannedName).Append("' (build target: ").Append(scanStage)
+                .Append("). Never part of a released image.").Append(nl);
+        }
         if (toolsStage is not null)
             appended.Append("FROM ").Append(options.ToolsImage).Append(" AS ").Append(toolsStage).Append(nl);
         if (skipsTriggers)
@@ -92,7 +107,7 @@ public static partial class ScanInstrumenter
             appended.Append("FROM scratch AS ").Append(scanStage).Append(nl)
                 .Append("COPY --from=").Append(scannedName).Append(" / /").Append(nl);
         }
-        else
+        else if (!inStage)
         {
             appended.Append("FROM ").Append(scannedName).Append(" AS ").Append(scanStage).Append(nl);
         }
@@ -113,6 +128,7 @@ public static partial class ScanInstrumenter
             ReportId = reportId,
             SkipsOnBuildTriggers = skipsTriggers,
             AddedStageName = target.Name is null,
+            ScansInStage = inStage,
         };
     }
 
@@ -166,6 +182,8 @@ public static partial class ScanInstrumenter
             throw new PipelineException($"Report id '{options.ReportId}' must be letters, digits, '.', '_' and '-' (at most 128).");
         if (options.ToolsImage is not null && !ImageReferencePattern().IsMatch(options.ToolsImage))
             throw new PipelineException($"Tools image '{options.ToolsImage}' is not an image reference.");
+        if (options.ToolsImage is not null && options.InStage)
+            throw new PipelineException("The scan step can run in the scanned stage only where the builder mounts the tools folder (kaniko); with a tools image it needs a stage of its own.");
         if (options.Project is not null && HasControl(options.Project))
             throw new PipelineException("Console project must be a single line of text; check --console-project.");
         if (options.JobName is not null && HasControl(options.JobName))

@@ -31,6 +31,16 @@ public sealed record ScanStageOptions
     /// </summary>
     public string? ToolsImage { get; init; }
 
+    /// <summary>
+    /// Appends the scan step (<c>USER ""</c>, the twistcli <c>RUN</c>) to the scanned stage itself when that stage is the
+    /// last one, instead of a stage built FROM it. Same filesystem scanned, same layers before the scan step, but kaniko
+    /// (v1.24 and the fork alike) no longer saves the stage as a tarball, wipes its root and unpacks it again, nor takes a
+    /// second full snapshot: the most expensive part of the scan build after the build itself. Needs a builder that
+    /// mounts the tools folder (kaniko), so never with <see cref="ToolsImage"/>. A stage that is not the last one still
+    /// gets a stage of its own.
+    /// </summary>
+    public bool InStage { get; init; }
+
     /// <summary>The report id (the last twistcli argument and the cache-busting nonce); null makes a fresh one.</summary>
     public string? ReportId { get; init; }
 

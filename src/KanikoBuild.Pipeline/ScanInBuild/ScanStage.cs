@@ -25,6 +25,9 @@ internal static class ScanStage
             CaCertificate = address.CaCertificatePath is not null,
             Stage = run.Options.Input.StageOrNull,
             JobName = jobName,
+            // kaniko mounts the tools folder, so the scan step can end the scanned stage itself: no saved and
+            // re-unpacked copy of the stage, no second full snapshot (benchmarks/README.md, alternative A).
+            InStage = true,
         });
     }
 

@@ -297,4 +297,60 @@ public class InstrumenterTests
         Assert.Equal(3, JsonSerializer.Deserialize<string[]>(line[4..])!.Length);
         Assert.False(line.TrimEnd().EndsWith('\\'));
     }
+
+    [Theory]
+    [MemberData(nameof(Corpus.All), MemberType = typeof(Corpus))]
+    public void In_stage_the_last_stage_itself_ends_with_the_reset_user_and_the_scan_step(string name)
+    {
+        var original = Corpus.Parse(name);
+        var instrumented = ScanInstrumenter.Instrument(original, s_options with { InStage = true });
+        var reparsed = DockerfileParser.Parse(instrumented.Text);
+        var target = original.Stages[^1];
+
+        Assert.True(instrumented.ScansInStage);
+        Assert.False(instrumented.SkipsOnBuildTriggers);
+        // The original text, at most named, then only the two lines of the scan step: no stage is added.
+        var withoutName = target.Name is null ? instrumented.Text.Replace($" AS {instrumented.ScannedStage}", "", StringComparison.Ordinal) : instrumented.Text;
+        Assert.StartsWith(original.Text, withoutName, StringComparison.Ordinal);
+        Assert.Equal(original.Stages.Count, reparsed.Stages.Count);
+        Assert.Equal(original.Instructions.Count + 2, reparsed.Instructions.Count);
+        var scanned = reparsed.Stages[^1];
+        Assert.Equal(instrumented.ScannedStage, scanned.Name, ignoreCase: true);
+        Assert.Equal(instrumented.ScannedStage, instrumented.ScanStage);
+        Assert.Equal(target.Instructions.Count + 2, scanned.Instructions.Count);
+        Assert.Equal(["USER", "RUN"], scanned.Instructions.TakeLast(2).Select(i => i.Keyword));
+        Assert.Equal("\"\"", scanned.Instructions[^2].Arguments);
+        Assert.Equal("/busybox/sh", scanned.Instructions[^1].ExecForm![0]);
+    }
+
+    [Fact]
+    public void In_stage_a_stage_that_is_not_the_last_one_still_gets_a_scan_stage_of_its_own()
+    {
+        const string text = "FROM alpine AS build\nRUN make\nFROM busybox\nCOPY --from=build /a /a\n";
+        var instrumented = Instrument(text, s_options with { InStage = true, Stage = "build" });
+
+        Assert.False(instrumented.ScansInStage);
+        Assert.Equal("kanikobuild-scan", instrumented.ScanStage);
+        Assert.StartsWith(text, instrumented.Text, StringComparison.Ordinal);
+        Assert.Contains("FROM build AS kanikobuild-scan\n", instrumented.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_stage_keeps_a_stages_own_onbuild_triggers_out_of_it_without_copying_the_stage()
+    {
+        // A stage's ONBUILD triggers run only in stages built FROM it; ending the stage itself runs none of them.
+        var instrumented = Instrument("FROM scratch AS app\nCOPY app /app\nUSER 65532\nONBUILD RUN false\n", s_options with { InStage = true });
+        var stage = DockerfileParser.Parse(instrumented.Text).Stages.Single();
+
+        Assert.False(instrumented.SkipsOnBuildTriggers);
+        Assert.DoesNotContain("COPY --from", instrumented.Text, StringComparison.Ordinal);
+        Assert.Equal(["COPY", "USER", "ONBUILD", "USER", "RUN"], stage.Instructions.Select(i => i.Keyword));
+    }
+
+    [Fact]
+    public void In_stage_is_refused_with_a_tools_image()
+    {
+        var error = Assert.Throws<PipelineException>(() => Instrument("FROM alpine\n", s_options with { InStage = true, ToolsImage = "tools:1" }));
+        Assert.Contains("tools image", error.Message, StringComparison.Ordinal);
+    }
 }

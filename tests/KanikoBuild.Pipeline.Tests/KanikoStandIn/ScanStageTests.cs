@@ -73,12 +73,28 @@ public sealed class ScanStageTests(StandInFixture fixture) : IAsyncLifetime
     [MemberData(nameof(Shapes))]
     public async Task The_scan_stage_scans_the_stage_as_root_whatever_its_users_and_etc(string shape)
     {
+        var instrumented = await ScanAsync(shape, inStage: false);
+        Assert.Equal(shape == "onbuild", instrumented.SkipsOnBuildTriggers);
+    }
+
+    /// <summary>The shape ScanBuild builds: the scan step ends the scanned (last) stage itself.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task The_scan_step_in_the_stage_scans_it_as_root_whatever_its_users_and_etc(string shape)
+    {
+        var instrumented = await ScanAsync(shape, inStage: true);
+        Assert.True(instrumented.ScansInStage);
+        Assert.False(instrumented.SkipsOnBuildTriggers);
+    }
+
+    async Task<InstrumentedDockerfile> ScanAsync(string shape, bool inStage)
+    {
         var token = await TokenAsync();
         var twistcli = await GoBinary.BuildAsync("twistcli");
         using var tools = await ScanToolsFolder.CreateAsync(twistcli, token, null, default);
         using var context = new TempDirectory();
         var instrumented = ScanInstrumenter.Instrument(DockerfileParser.Parse(DockerfileFor(shape)),
-            new ScanStageOptions { ConsoleAddress = Console.ConsoleUrl.ToString().TrimEnd('/'), Publish = false });
+            new ScanStageOptions { ConsoleAddress = Console.ConsoleUrl.ToString().TrimEnd('/'), Publish = false, InStage = inStage });
         File.WriteAllText(Path.Combine(tools.Root, "Dockerfile.scan"), instrumented.Text);
 
         var run = await fixture.RunAsync(context.Path,
@@ -88,12 +104,13 @@ public sealed class ScanStageTests(StandInFixture fixture) : IAsyncLifetime
         ], [(tools.Root, ScanToolsFolder.PathInBuild)]);
 
         Assert.True(run.ExitCode == 0, $"{instrumented.Text}\n{run}");
-        Assert.Equal(shape == "onbuild", instrumented.SkipsOnBuildTriggers);
         // No stage of these runs a command after a USER, and the scan stage resets the user: nothing is looked up.
         Assert.DoesNotContain("Util.Lookup returned", run.Output);
         var result = JsonNode.Parse(File.ReadAllText(Path.Combine(tools.Root, instrumented.ResultRelativePath)))!["results"]![0]!;
         Assert.Equal(["kanikobuild-sample@1.0-r0"], result["packages"]!.AsArray().Select(p => $"{p!["name"]}@{p["version"]}"));
         Assert.True(result["vulnerabilityScanPassed"]!.GetValue<bool>());
+        // The onbuild shape's trigger is "/app false": had it run, the build would have failed above.
+        return instrumented;
     }
 
     async Task<string> TokenAsync()
