@@ -41,6 +41,15 @@ public sealed class ParameterServiceTests
     }
 
     [Fact]
+    public void A_list_switch_given_several_times_keeps_every_value_and_a_single_value_switch_keeps_the_last()
+    {
+        var (build, errors, _) = Bind(["--destination", "reg/a:1", "--console-url", "https://first", "--destination", "reg/b:1", "reg/c:1", "--console-url", "https://last"]);
+        Assert.Empty(errors);
+        Assert.Equal(["reg/a:1", "reg/b:1", "reg/c:1"], build.Destination);
+        Assert.Equal("https://last", build.ConsoleUrl);
+    }
+
+    [Fact]
     public void Command_line_wins_over_environment_which_wins_over_the_file()
     {
         var json = """{ "$schema": "./build.schema.json", "ConsoleUrl": "https://file", "Retries": 7, "Stage": "from-file" }""";

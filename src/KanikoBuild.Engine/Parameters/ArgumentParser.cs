@@ -3,11 +3,14 @@ namespace KanikoBuild.Engine.Parameters;
 /// <summary>
 /// The command line as Nuke reads it: leading tokens are targets; <c>--name v1 v2</c> takes every token up
 /// to the next one starting with '-'; names ignore case and dashes; the last occurrence wins.
-/// <c>--name=value</c> is accepted too.
+/// <c>--name=value</c> is accepted too. For a list parameter every occurrence counts
+/// (<see cref="GetAll"/>): kaniko's own users write <c>--destination a --destination b</c>, and keeping only the
+/// last one would ship to fewer places than asked, silently.
 /// </summary>
 internal sealed class ParsedArguments
 {
     readonly Dictionary<string, (string Switch, List<string> Values)> _named = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<string>> _every = new(StringComparer.Ordinal);
 
     ParsedArguments(IReadOnlyList<string> positional) => Positional = positional;
 
@@ -43,7 +46,12 @@ internal sealed class ParsedArguments
                 positional.AddRange(values.Skip(keep));
                 values.RemoveRange(keep, values.Count - keep);
             }
-            parsed._named[NameCase.Normalize(token)] = (token, values);
+            var key = NameCase.Normalize(token);
+            parsed._named[key] = (token, values);
+            if (parsed._every.TryGetValue(key, out var earlier))
+                earlier.AddRange(values);
+            else
+                parsed._every[key] = [.. values];
         }
         return parsed;
     }
@@ -55,6 +63,9 @@ internal sealed class ParsedArguments
 
     /// <summary>The values after the switch (empty for a bare switch), or null when it is absent.</summary>
     public IReadOnlyList<string>? Get(string name) => _named.TryGetValue(NameCase.Normalize(name), out var entry) ? entry.Values : null;
+
+    /// <summary>The values of every occurrence of the switch, in order (for list parameters), or null when it is absent.</summary>
+    public IReadOnlyList<string>? GetAll(string name) => _every.TryGetValue(NameCase.Normalize(name), out var values) ? values : null;
 
     /// <summary>The switches as typed, keyed by their normalized name.</summary>
     public IEnumerable<(string Key, string Switch)> Switches => _named.Select(p => (p.Key, p.Value.Switch));

@@ -21,7 +21,7 @@ internal sealed class ParameterService(
     /// <exception cref="PipelineException">The value does not convert; the message names the parameter, the source and what was expected.</exception>
     public Resolved? Resolve(ParameterDescriptor parameter)
     {
-        if (arguments.Get(parameter.Name) is { } cli)
+        if ((parameter.Type.IsArray ? arguments.GetAll(parameter.Name) : arguments.Get(parameter.Name)) is { } cli)
             return Convert(parameter, cli, null, $"the command line ({parameter.Switch})", workingDirectory);
         if (FindEnvironment(parameter) is { } variable)
             return Convert(parameter, SplitEnvironment(parameter, environment[variable]), parameter.Separator, $"environment variable {variable}", workingDirectory);

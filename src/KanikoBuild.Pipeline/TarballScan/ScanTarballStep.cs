@@ -57,6 +57,8 @@ public static class ScanTarballStep
         {
             var verdict = await VerdictGate.ApplyAsync(result, identity, checkedInputs.RequireVerdict(), run.RootDirectory, inputs.DockerfilePath, time, ct, section).ConfigureAwait(false);
             await record.WriteVerdictAsync(TarballVerdict.Of(archive.ImageId, result, verdict), ct).ConfigureAwait(false);
+            // The verdict PushScanned ships on is this one, in memory: the file above only explains a refusal later.
+            run.Verdicts.RecordForImage(archive.ImageId, result with { Identity = identity }, verdict, checkedInputs.RequireVerdict().PolicyDigest);
             return new ScanTarballOutcome(archive.ImageId, result, verdict, record.TarballPath);
         }
         catch (VerdictFailedException e)

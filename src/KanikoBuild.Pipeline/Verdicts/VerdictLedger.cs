@@ -21,13 +21,34 @@ public sealed class VerdictLedger
     public PassedVerdict RecordScannedStage(IReadOnlyList<string> layers, ScanResult result, Verdict verdict, string policyDigest) =>
         Add(new PassedVerdict(result, verdict, VerdictClaimsMap.From(result, verdict, policyDigest)) { ScannedLayers = layers });
 
+    /// <summary>C: the tarball scan's passing verdict for the image whose ID (its config's digest) is <paramref name="imageId"/>.</summary>
+    public PassedVerdict RecordForImage(string imageId, ScanResult result, Verdict verdict, string policyDigest) =>
+        Add(new PassedVerdict(result, verdict, VerdictClaimsMap.From(result, verdict, policyDigest)) { ImageId = imageId });
+
+    /// <summary>This run's passing verdict for the image <paramref name="imageId"/> (not yet bound to a manifest digest), or null.</summary>
+    public PassedVerdict? ForImage(string imageId)
+    {
+        lock (_lock)
+            return _verdicts.LastOrDefault(v => v.ManifestDigest is null && string.Equals(v.ImageId, imageId, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// C: the image verdict bound to the manifest <paramref name="digest"/> a registry serves for it, once the push
+    /// has proven that manifest's config is exactly <paramref name="imageId"/> and its layers the tarball's.
+    /// </summary>
+    public PassedVerdict BindImage(Digest digest, string imageId)
+    {
+        var scanned = ForImage(imageId) ?? throw new InvalidOperationException($"No tarball verdict for {imageId} to bind; check ForImage first.");
+        return Add(scanned with { ManifestDigest = digest });
+    }
+
     /// <summary>The last passing scan-build verdict of this run, or null when ScanBuild did not pass here.</summary>
     public PassedVerdict? ScannedStage
     {
         get
         {
             lock (_lock)
-                return _verdicts.LastOrDefault(v => v.ManifestDigest is null);
+                return _verdicts.LastOrDefault(v => v.ManifestDigest is null && v.ImageId is null);
         }
     }
 

@@ -108,6 +108,12 @@ public sealed class TarballScanEndToEndTests(PipelineWorld world)
         Assert.True(scanned.ExitCode == 0, scanned.ToString());
         using var prod = world.Client(world.Prod);
 
+        // A pass an earlier run left on disk is not a verdict of this run: the same tarball is refused with --skip ScanTarball.
+        var later = await world.RunAsync(["PushScanned", "--skip", "ScanTarball", .. arguments]);
+        Assert.NotEqual(0, later.ExitCode);
+        Assert.Contains("a verdict counts only in the run that reached it", later.Output);
+        Assert.Null(await prod.GetManifestDigestAsync("team/swap", "c-swap"));
+
         // The verdict names another image than the tarball holds (the tarball changed after the scan).
         var verdict = await VerdictAsync();
         verdict["imageId"] = "sha256:" + new string('0', 64);

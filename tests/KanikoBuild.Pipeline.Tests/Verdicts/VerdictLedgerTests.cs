@@ -20,6 +20,26 @@ public sealed class VerdictLedgerTests
     }
 
     [Fact]
+    public void A_tarball_verdict_counts_for_its_image_id_and_then_for_the_manifest_proven_to_carry_it()
+    {
+        var (result, verdict) = Passing();
+        var ledger = new VerdictLedger();
+        var imageId = "sha256:" + new string('d', 64);
+        var manifest = Digest.Parse("sha256:" + new string('e', 64));
+
+        ledger.RecordForImage(imageId, result, verdict, s_policyDigest);
+
+        Assert.NotNull(ledger.ForImage(imageId));
+        Assert.Null(ledger.ForImage("sha256:" + new string('f', 64)));
+        Assert.Null(ledger.ScannedStage);
+        Assert.Null(ledger.For(manifest));
+        var bound = ledger.BindImage(manifest, imageId);
+        Assert.Same(bound, ledger.For(manifest));
+        Assert.Equal(imageId, bound.ImageId);
+        Assert.Throws<InvalidOperationException>(() => ledger.BindImage(manifest, "sha256:" + new string('f', 64)));
+    }
+
+    [Fact]
     public void A_release_is_bound_to_the_scan_only_when_its_layers_are_the_scanned_ones()
     {
         var (result, verdict) = Passing();
