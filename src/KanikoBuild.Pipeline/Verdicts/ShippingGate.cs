@@ -9,7 +9,7 @@ namespace KanikoBuild.Pipeline.Verdicts;
 public sealed record ShippingVerdict(Digest Digest, VerdictClaims Claims, PassedVerdict? ThisRun, string Source);
 
 /// <summary>
-/// The one gate every target that ships passes (ReleaseBuild, Promote; PushScanned when alternative C lands): a
+/// The one gate every target that ships passes (ReleaseBuild, PushScanned, Promote): a
 /// digest ships only on a passing verdict for exactly that digest, either reached in this run
 /// (<see cref="VerdictLedger"/>) or signed and attached to the digest earlier, verified with <c>--verify-key</c>
 /// (or the public half of <c>--signing-key</c>). Skipping the verdict target skips nothing here: its verdict is
