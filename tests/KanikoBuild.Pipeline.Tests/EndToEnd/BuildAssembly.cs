@@ -52,7 +52,7 @@ public static class BuildAssembly
         var files = new List<string>();
         foreach (var root in new[] { "build", "src" })
             Walk(RepositoryRoot.Combine(root), files);
-        files.AddRange(new[] { "global.json", ".editorconfig", "NuGet.config", "nuget.config" }.Select(RepositoryRoot.Combine).Where(File.Exists));
+        files.AddRange(new[] { "global.json", ".editorconfig", "NuGet.config", "nuget.config" }.Select(name => RepositoryRoot.Combine(name)).Where(File.Exists));
         files.AddRange(Directory.EnumerateFiles(RepositoryRoot.Path, "Directory.*.props").Concat(Directory.EnumerateFiles(RepositoryRoot.Path, "Directory.*.targets")));
         files.Sort(StringComparer.Ordinal);
         return files;
