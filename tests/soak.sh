@@ -8,20 +8,21 @@
 #   SOAK_DEADLINE=03:05 tests/soak.sh 10   # no new round starts after 03:05 UTC
 #
 # Logs: artifacts/soak/round-<i>.log, artifacts/soak/beside-<j>.log, and artifacts/soak/summary.txt.
-# The copy beside is made with `git archive HEAD` (no worktree, no change to the repository); uncommitted changes
-# are in the rounds but not in the suite beside.
+# The copy beside is a local clone of HEAD (a repository of its own, as the bootstrap's tests need: they clone
+# it; no worktree, no change to this repository); uncommitted changes are in the rounds but not in the suite beside.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${1:?usage: tests/soak.sh N}
 LOGS="$ROOT/artifacts/soak"
 BESIDE=$(mktemp -d /tmp/kanikobuild-soak-beside-XXXXXX)
+rmdir "$BESIDE"
 mkdir -p "$LOGS"
 : > "$LOGS/summary.txt"
 
 say() { echo "[soak $(date -u +%H:%M:%S)] $*" | tee -a "$LOGS/summary.txt"; }
 
-git -C "$ROOT" archive HEAD | tar -x -C "$BESIDE"
+git clone --quiet --no-hardlinks "$ROOT" "$BESIDE" && git -C "$BESIDE" checkout --quiet --detach "$(git -C "$ROOT" rev-parse HEAD)" || exit 1
 
 # The suite beside, over and over until the rounds are done, in a session of its own so that stopping it stops
 # exactly what it started (its test hosts, registries and simulators) and nothing else.
