@@ -155,6 +155,9 @@ public sealed class ComputeClient : IDisposable
     /// <summary>The Console writes a JSON string (<c>"34.04.145"</c>); some builds and proxies write it bare.</summary>
     static string VersionText(string text)
     {
+        // A bare JSON literal is a wrong-shaped answer, not a version named "true" or "null".
+        if (text is "true" or "false" or "null")
+            return string.Empty;
         if (!text.StartsWith('"'))
             return text;
         try

@@ -3,7 +3,11 @@ using KanikoBuild.Dockerfiles;
 
 namespace KanikoBuild.Dockerfiles.Tests;
 
-/// <summary>The Dockerfiles under Corpus/, read as raw bytes so that line endings and byte-order marks survive.</summary>
+/// <summary>
+/// The Dockerfiles under Corpus/, read as raw bytes so that line endings and byte-order marks survive: the valid
+/// ones at the top, the malformed ones under Corpus/Malformed/, each with a <c>.expected</c> file beside it (the
+/// line the error names, 0 for an error about the whole file, then a fragment of the message).
+/// </summary>
 public static class Corpus
 {
     static readonly UTF8Encoding s_utf8 = new(false, true);
@@ -18,6 +22,23 @@ public static class Corpus
         var data = new TheoryData<string>();
         foreach (var name in Names)
             data.Add(name);
+        return data;
+    }
+
+    public static string MalformedDirectory => Path.Combine(Directory, "Malformed");
+
+    public static IEnumerable<string> MalformedNames =>
+        System.IO.Directory.GetFiles(MalformedDirectory, "*.Dockerfile").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+    /// <summary>name, the line the error names (0: the whole file), a fragment of the message.</summary>
+    public static TheoryData<string, int, string> Malformed()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (var name in MalformedNames)
+        {
+            var expected = File.ReadAllLines(Path.Combine(MalformedDirectory, Path.ChangeExtension(name, ".expected")));
+            data.Add(name, int.Parse(expected[0], System.Globalization.CultureInfo.InvariantCulture), expected[1]);
+        }
         return data;
     }
 

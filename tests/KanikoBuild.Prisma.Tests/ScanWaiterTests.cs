@@ -86,7 +86,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         var start = scenario.Clock.Time.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<PipelineException>(() =>
-            scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, timeoutSeconds: 120, trigger: false)), TimeSpan.FromSeconds(1)));
+            scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, timeoutSeconds: 120, trigger: false))));
 
         Assert.Contains("within 00:02:00", error.Message);
         Assert.Contains("Last state: no result for the image yet", error.Message);
@@ -105,7 +105,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         var newer = await TestImage.PushAsync(RegistryHost, repository, "2.0", TestImage.Clean);
 
         var error = await Assert.ThrowsAsync<PipelineException>(() =>
-            scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, newer, timeoutSeconds: 90, trigger: false)), TimeSpan.FromSeconds(1)));
+            scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, newer, timeoutSeconds: 90, trigger: false))));
 
         Assert.Contains("the tag's result is of another image", error.Message);
     }
@@ -134,7 +134,7 @@ public sealed class ScanWaiterTests(RegistryFixture fixture) : IClassFixture<Reg
         var image = await TestImage.PushAsync(RegistryHost, Repository(), "1.0", TestImage.Clean);
         scenario.Control.FailNext(40, 503, "/registry");
 
-        var outcome = await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, timeoutSeconds: 600)), TimeSpan.FromSeconds(1));
+        var outcome = await scenario.Clock.RunAsync(Run(scenario, ArgumentsFor(scenario, image, timeoutSeconds: 600)));
 
         Assert.True(outcome.Verdict.Passed);
         Assert.Contains(scenario.Log.Lines, l => l.Contains("Polling the Console failed"));

@@ -83,7 +83,24 @@ internal sealed class RegistryScanEntryConverter : JsonConverter<RegistryScanEnt
     public override RegistryScanEntry? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.ValueKind == JsonValueKind.Object ? RegistryScanEntry.Parse(document.RootElement) : null;
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+            return null;
+        CheckShape(document.RootElement);
+        return RegistryScanEntry.Parse(document.RootElement);
+    }
+
+    // What the waiter matches on and the verdict counts: wrong-shaped, the entry would read as another image's or
+    // as one without findings.
+    static void CheckShape(JsonElement entry)
+    {
+        const string What = "a registry scan result";
+        ConsoleShape.Expect(entry, What, "repoTag", JsonValueKind.Object);
+        ConsoleShape.Expect(entry, What, "tags", JsonValueKind.Array);
+        ConsoleShape.Expect(entry, What, "repoDigests", JsonValueKind.Array);
+        ConsoleShape.Expect(entry, What, "vulnerabilities", JsonValueKind.Array);
+        ConsoleShape.Expect(entry, What, "complianceIssues", JsonValueKind.Array);
+        ConsoleShape.Expect(entry, What, "vulnerabilityDistribution", JsonValueKind.Object);
+        ConsoleShape.Expect(entry, What, "scanTime", JsonValueKind.String, JsonValueKind.Number);
     }
 
     public override void Write(Utf8JsonWriter writer, RegistryScanEntry value, JsonSerializerOptions options) => value.Raw.WriteTo(writer);

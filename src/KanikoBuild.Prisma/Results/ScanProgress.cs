@@ -26,7 +26,12 @@ internal sealed class ScanProgressConverter : JsonConverter<ScanProgress>
     public override ScanProgress? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.ValueKind == JsonValueKind.Object ? ScanProgress.Parse(document.RootElement) : null;
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+            return null;
+        // A flag or a counter block of another kind would read as "no scan running" or "0 of 0".
+        ConsoleShape.ExpectFlag(document.RootElement, "a scan progress entry", "isScanOngoing");
+        ConsoleShape.Expect(document.RootElement, "a scan progress entry", "imageScan", JsonValueKind.Object);
+        return ScanProgress.Parse(document.RootElement);
     }
 
     public override void Write(Utf8JsonWriter writer, ScanProgress value, JsonSerializerOptions options) =>

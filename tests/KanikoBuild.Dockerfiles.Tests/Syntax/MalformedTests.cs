@@ -2,37 +2,34 @@ namespace KanikoBuild.Dockerfiles.Tests.Syntax;
 
 public class MalformedTests
 {
-    [Theory]
-    [InlineData("", 1, "no FROM instruction")]
-    [InlineData("# only a comment\n\nARG A=1\n", 3, "no FROM instruction")]
-    [InlineData("RUN echo hi\nFROM alpine\n", 1, "RUN comes before the first FROM; expected 'FROM <image>'")]
-    [InlineData("FROM alpine\nRUN <<EOF\necho never closed\n", 2, "unterminated heredoc '<<EOF'; expected a line 'EOF'")]
-    [InlineData("FROM alpine\nRUN <<-END cat\n\techo\n\tEN\n", 2, "unterminated heredoc '<<-END'")]
-    [InlineData("FROM alpine\nFORM busybox\n", 2, "unknown instruction 'FORM'; expected one of FROM, RUN")]
-    [InlineData("FROM\n", 1, "FROM needs arguments; expected 'FROM [--platform=<platform>] <image> [AS <name>]'")]
-    [InlineData("FROM alpine AS\n", 1, "FROM has unexpected words 'alpine AS'")]
-    [InlineData("FROM alpine IS name\n", 1, "FROM has unexpected words")]
-    [InlineData("FROM --pull=always alpine\n", 1, "FROM does not take the flag '--pull'")]
-    [InlineData("FROM alpine AS 1st\n", 1, "invalid stage name '1st'")]
-    [InlineData("FROM alpine AS app\nRUN true\nFROM busybox AS APP\n", 3, "the stage name 'APP' is already used by the stage on line 1")]
-    [InlineData("FROM alpine\nONBUILD\n", 2, "ONBUILD needs an instruction; expected 'ONBUILD <instruction>'")]
-    [InlineData("FROM alpine\nONBUILD ONBUILD RUN x\n", 2, "ONBUILD cannot trigger ONBUILD")]
-    [InlineData("FROM alpine\nONBUILD FROM x\n", 2, "ONBUILD cannot trigger FROM")]
-    [InlineData("FROM alpine\nSHELL /bin/bash -c\n", 2, "SHELL must be in JSON form")]
-    [InlineData("FROM alpine\nCOPY onlyone\n", 2, "COPY needs a source and a destination")]
-    [InlineData("FROM alpine\nRUN []\n", 2, "RUN has an empty JSON array")]
-    [InlineData("# escape=x\nFROM alpine\n", 1, "invalid escape character 'x'; expected '\\' or '`'")]
-    [InlineData("# escape=`\n# escape=\\\nFROM alpine\n", 2, "the 'escape' parser directive is given twice")]
-    [InlineData("FROM alpine\nRUN echo a \\\n\n# comment\n  && echo b\nEXPOSE\n", 6, "EXPOSE needs arguments")]
-    [InlineData("ARG =x\nFROM alpine\n", 1, "ARG has an invalid name")]
-    public void Gives_the_line_and_what_was_expected(string text, int line, string expected)
+    [Fact]
+    public void The_malformed_corpus_is_there()
     {
-        var error = Assert.Throws<DockerfileSyntaxException>(() => DockerfileParser.Parse(text, "app/Dockerfile"));
+        Assert.True(Corpus.MalformedNames.Count() >= 25, "the malformed corpus went missing from the test output");
+        foreach (var name in Corpus.MalformedNames)
+            Assert.True(File.Exists(Path.Combine(Corpus.MalformedDirectory, Path.ChangeExtension(name, ".expected"))), $"{name} has no .expected beside it");
+    }
 
-        Assert.Equal(line, error.Line);
+    [Theory]
+    [MemberData(nameof(Corpus.Malformed), MemberType = typeof(Corpus))]
+    public async Task Gives_the_line_and_what_was_expected(string name, int line, string expected)
+    {
+        var path = Path.Combine(Corpus.MalformedDirectory, name);
+
+        var error = await Assert.ThrowsAnyAsync<PipelineException>(() => DockerfileParser.LoadAsync(path));
+
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        Assert.StartsWith($"app/Dockerfile:{line}: ", error.Message, StringComparison.Ordinal);
-        Assert.IsAssignableFrom<PipelineException>(error);
+        if (line == 0)
+        {
+            Assert.IsNotType<DockerfileSyntaxException>(error);
+            Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            var syntax = Assert.IsType<DockerfileSyntaxException>(error);
+            Assert.Equal(line, syntax.Line);
+            Assert.StartsWith($"{path}:{line}: ", syntax.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -8,12 +8,14 @@ namespace KanikoBuild.Pipeline.Tests.EndToEnd;
 /// Which kaniko containers the Docker engine created during a run, from the engine's own event stream: the
 /// stand-in image gets a tag of its own for the run (<see cref="Image"/>, passed as <c>--kaniko-image</c>), and
 /// every container the engine creates from that tag is seen, however briefly it lived. Other tests on the shared
-/// engine use other tags, so they do not count.
+/// engine use other tags, so they do not count. Each container is inspected (<c>docker inspect</c>) as soon as its
+/// create event arrives, while the runner still holds it (it removes the container only after the build exits).
 /// </summary>
 public sealed class KanikoContainerWatch : IAsyncDisposable
 {
     readonly ConcurrentQueue<Message> _events = new();
     readonly CancellationTokenSource _stop = new();
+    readonly ConcurrentDictionary<string, Task<string?>> _inspections = new(StringComparer.Ordinal);
     Task _monitor = Task.CompletedTask;
 
     KanikoContainerWatch(string image) => Image = image;
@@ -23,6 +25,25 @@ public sealed class KanikoContainerWatch : IAsyncDisposable
 
     /// <summary>Containers created from <see cref="Image"/> so far.</summary>
     public int ContainersCreated => _events.Count(e => e.Type == "container" && e.Action == "create");
+
+    /// <summary>
+    /// <c>docker inspect</c> output of every container created from <see cref="Image"/>, by container id; null for
+    /// one that was gone before it could be inspected. Final after <see cref="DisposeAsync"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> Inspections { get; private set; } = new Dictionary<string, string?>();
+
+    void OnEvent(Message message)
+    {
+        _events.Enqueue(message);
+        if (message is { Type: "container", Action: "create", Actor.ID: { Length: > 0 } id })
+            _inspections.GetOrAdd(id, InspectAsync);
+    }
+
+    static async Task<string?> InspectAsync(string id)
+    {
+        var inspect = await Shell.RunAsync(DockerEngine.Cli, ["inspect", id]);
+        return inspect.ExitCode == 0 ? inspect.StandardOutput : null;
+    }
 
     public static async Task<KanikoContainerWatch> StartAsync(string standInImage)
     {
@@ -37,7 +58,7 @@ public sealed class KanikoContainerWatch : IAsyncDisposable
                     await client.System.MonitorEventsAsync(new ContainerEventsParameters
                     {
                         Filters = new Dictionary<string, IDictionary<string, bool>> { ["image"] = new Dictionary<string, bool> { [watch.Image] = true } },
-                    }, new Progress<Message>(watch._events.Enqueue), watch._stop.Token);
+                    }, new Progress<Message>(watch.OnEvent), watch._stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -77,6 +98,10 @@ public sealed class KanikoContainerWatch : IAsyncDisposable
         await _stop.CancelAsync();
         await _monitor;
         _stop.Dispose();
+        var inspections = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (id, inspection) in _inspections)
+            inspections[id] = await inspection;
+        Inspections = inspections;
         await Shell.RunAsync(DockerEngine.Cli, ["rmi", Image]);
     }
 }

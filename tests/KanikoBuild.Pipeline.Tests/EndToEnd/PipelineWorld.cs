@@ -10,7 +10,8 @@ namespace KanikoBuild.Pipeline.Tests.EndToEnd;
 
 /// <summary>
 /// Everything the pipeline talks to, for real where it can be: the Docker engine, two docker-registry instances
-/// (dev and production), the Console simulator (in process), the twistcli stand-in it serves, and the working kaniko
+/// (dev, open; and production, behind distribution's token auth with the token issuer, so registry credentials are
+/// exercised end to end by kaniko's push and by the promotion), the Console simulator (in process), the twistcli stand-in it serves, and the working kaniko
 /// stand-in image. The build itself runs as users run it: the compiled build assembly as a child process, in a
 /// checkout of its own (a temporary root holding .nuke/ and samples/), with secrets passed as environment variables.
 /// What this does not prove: real kaniko's snapshotting and real twistcli's analysis (see standins/*/README.md).
@@ -18,6 +19,7 @@ namespace KanikoBuild.Pipeline.Tests.EndToEnd;
 public sealed class PipelineWorld : IAsyncLifetime
 {
     public const string ConsoleUser = "ci-pipeline";
+    public const string RegistryUser = "ci";
 
     // Canary values for every secret parameter: they must appear nowhere the pipeline writes.
     public string ConsolePassword { get; } = "canary-console-" + Guid.NewGuid().ToString("N");
@@ -27,12 +29,12 @@ public sealed class PipelineWorld : IAsyncLifetime
     public TempDirectory Root { get; } = new("kanikobuild-e2e-");
     public LocalRegistry Dev { get; private set; } = null!;
     public LocalRegistry Prod { get; private set; } = null!;
+
+    /// <summary>Production's token service: it knows only <see cref="RegistryUser"/> with <see cref="ProdRegistryPassword"/>.</summary>
+    public RegistryTokenIssuer ProdTokens { get; private set; } = null!;
     public ConsoleSimulatorHost Console { get; private set; } = null!;
     public string KanikoImage { get; private set; } = null!;
     public string BaseImage => $"{Dev.Host}/busybox:1.36";
-
-    /// <summary>docker inspect output of every executor container seen while the world ran.</summary>
-    public ConcurrentDictionary<string, string> ContainerInspections { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -43,7 +45,9 @@ public sealed class PipelineWorld : IAsyncLifetime
         Directory.CreateDirectory(Root.Combine(".nuke"));
 
         Dev = await LocalRegistry.StartAsync();
-        Prod = await LocalRegistry.StartAsync();
+        ProdTokens = await RegistryTokenIssuer.StartAsync();
+        ProdTokens.Users[RegistryUser] = ProdRegistryPassword;
+        Prod = await LocalRegistry.StartAsync(ProdTokens.RegistryConfig);
         var twistcli = await StandIns.BuildGoAsync(RepositoryRoot.Path, "twistcli", default);
         Console = await ConsoleSimulatorHost.StartAsync(new SimulatorOptions
         {
@@ -67,8 +71,8 @@ public sealed class PipelineWorld : IAsyncLifetime
         info.Environment["CONSOLE_PASSWORD"] = ConsolePassword;
         info.Environment["DEV_REGISTRY_PASSWORD"] = DevRegistryPassword;
         info.Environment["PROD_REGISTRY_PASSWORD"] = ProdRegistryPassword;
-        info.Environment["DEV_REGISTRY_USER"] = "ci";
-        info.Environment["PROD_REGISTRY_USER"] = "ci";
+        info.Environment["DEV_REGISTRY_USER"] = RegistryUser;
+        info.Environment["PROD_REGISTRY_USER"] = RegistryUser;
         foreach (var name in new[] { "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT" })
             info.Environment.Remove(name);
         var output = new ConcurrentQueue<string>();
@@ -77,11 +81,7 @@ public sealed class PipelineWorld : IAsyncLifetime
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var watching = new CancellationTokenSource();
-        var watcher = WatchContainersAsync(watching.Token);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(8));
-        await watching.CancelAsync();
-        await watcher;
         return new BuildRun(process.ExitCode, string.Join('\n', output));
     }
 
@@ -98,29 +98,17 @@ public sealed class PipelineWorld : IAsyncLifetime
         "--reports-dir", $"artifacts/{sample}-{tag}",
     ];
 
+    /// <summary>A client of one of the world's registries, logged in to production (which refuses anonymous reads).</summary>
     public RegistryClient Client(LocalRegistry registry) =>
-        new(RegistrySpec.Parse(registry.Host), new RegistryClientOptions { UseDockerConfig = false, MaxRetries = 0 });
+        new(RegistrySpec.Parse(registry.Host), new RegistryClientOptions
+        {
+            UseDockerConfig = false, MaxRetries = 0,
+            Credential = registry == Prod ? new RegistryCredential(RegistryUser, ProdRegistryPassword) : null,
+        });
 
-    async Task WatchContainersAsync(CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var ids = await Shell.RunAsync(DockerEngine.Cli, ["ps", "-aq", "--filter", $"label={DockerKanikoRunnerOptions.RoleLabel}"], ct: ct);
-                foreach (var id in ids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    var inspect = await Shell.RunAsync(DockerEngine.Cli, ["inspect", id], ct: ct);
-                    if (inspect.ExitCode == 0)
-                        ContainerInspections[id] = inspect.StandardOutput;
-                }
-                await Task.Delay(200, ct);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    /// <summary>Whether the registry's storage holds the repository at all (any tag, manifest or layer link).</summary>
+    public static bool HoldsRepository(LocalRegistry registry, string repository) =>
+        Directory.Exists(Path.Combine(registry.StorageDirectory, "data", "docker", "registry", "v2", "repositories", repository));
 
     static void CopyDirectory(string source, string target)
     {
@@ -138,6 +126,7 @@ public sealed class PipelineWorld : IAsyncLifetime
         await Console.DisposeAsync();
         await Dev.DisposeAsync();
         await Prod.DisposeAsync();
+        await ProdTokens.DisposeAsync();
         Root.Dispose();
     }
 }

@@ -12,7 +12,7 @@ namespace KanikoBuild.Pipeline.Tests.EndToEnd;
 public sealed class PreflightEndToEndTests(PipelineWorld world)
 {
     /// <summary>The sample arguments with <paramref name="changes"/> applied: a value replaces the switch's, null drops it.</summary>
-    static string[] With(string[] arguments, params (string Switch, string? Value)[] changes)
+    internal static string[] With(string[] arguments, params (string Switch, string? Value)[] changes)
     {
         var list = arguments.ToList();
         foreach (var (name, value) in changes)

@@ -1,0 +1,6 @@
+FROM alpine
+RUN echo a \
+
+# comment
+  && echo b
+EXPOSE

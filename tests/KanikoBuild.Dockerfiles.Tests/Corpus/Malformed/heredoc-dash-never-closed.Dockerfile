@@ -1,0 +1,4 @@
+FROM alpine
+RUN <<-END cat
+	echo
+	EN
