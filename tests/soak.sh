@@ -32,8 +32,9 @@ setsid bash -c '
     j=0
     while [ ! -e "$BESIDE/.stop" ]; do
         j=$((j + 1))
-        ./build.sh Test > "$LOGS/beside-$j.log" 2>&1
-        echo "[soak $(date -u +%H:%M:%S)] beside run $j exited $?" >> "$LOGS/summary.txt"
+        code=0
+        ./build.sh Test > "$LOGS/beside-$j.log" 2>&1 || code=$?
+        echo "[soak $(date -u +%H:%M:%S)] beside run $j exited $code" >> "$LOGS/summary.txt"
     done
 ' &
 BESIDE_PID=$!

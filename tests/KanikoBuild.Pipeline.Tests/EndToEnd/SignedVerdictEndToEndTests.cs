@@ -47,13 +47,22 @@ public sealed class SignedVerdictEndToEndTests(PipelineWorld world) : IDisposabl
     }
 
     /// <summary>The build with the signing key's password in its environment, as a CI secret reaches it (never the command line).</summary>
+    readonly List<(string Where, string Text)> _inspections = [];
+
     async Task<BuildRun> RunSignedAsync(params string[] arguments)
     {
         // The world's runner passes this process's environment on; the collection runs its tests one at a time.
         Environment.SetEnvironmentVariable(PasswordVariable, _password);
         try
         {
-            return await world.RunAsync(arguments);
+            // Every executor container of the run is inspected as it is created, for the canary check below.
+            await using var watch = await KanikoContainerWatch.StartAsync(world.KanikoImage);
+            var run = await world.RunAsync(PreflightEndToEndTests.With(arguments, ("--kaniko-image", watch.Image)));
+            await watch.DisposeAsync();
+            Assert.Equal(watch.ContainersCreated, watch.Inspections.Count);
+            foreach (var (id, inspection) in watch.Inspections)
+                _inspections.Add(($"docker inspect {id[..12]}", inspection ?? ""));
+            return run;
         }
         finally
         {
@@ -182,7 +191,8 @@ public sealed class SignedVerdictEndToEndTests(PipelineWorld world) : IDisposabl
     {
         var canaries = (await File.ReadAllLinesAsync(keyFile)).Where(l => l.Length >= 16 && !l.StartsWith("-----", StringComparison.Ordinal)).Append(_password).ToList();
         var places = runs.Select((r, i) => ($"log of run {i + 1}", r.Output)).ToList();
-        places.AddRange(world.ContainerInspections.Select(i => ($"docker inspect {i.Key[..12]}", i.Value)));
+        Assert.NotEmpty(_inspections);
+        places.AddRange(_inspections);
         foreach (var file in Directory.GetFiles(world.Root.Path, "*", SearchOption.AllDirectories))
             places.Add((file, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file))));
         foreach (var registry in new[] { world.Dev, world.Prod })
