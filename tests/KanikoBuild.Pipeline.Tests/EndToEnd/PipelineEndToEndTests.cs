@@ -226,8 +226,8 @@ public sealed class PipelineEndToEndTests(PipelineWorld world)
         return diffIds;
     }
 
-    /// <summary>A blob's bytes, and for a gzip layer every file inside it.</summary>
-    static async Task<string> BlobTextAsync(string path)
+    /// <summary>A blob's bytes, and for a gzip layer every file inside it (the canary checks search both).</summary>
+    internal static async Task<string> BlobTextAsync(string path)
     {
         var bytes = await File.ReadAllBytesAsync(path);
         var text = new StringBuilder(Encoding.Latin1.GetString(bytes));

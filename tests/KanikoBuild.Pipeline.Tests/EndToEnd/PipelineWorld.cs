@@ -62,12 +62,9 @@ public sealed class PipelineWorld : IAsyncLifetime
         await BuildAssembly.EnsureAsync();
     }
 
-    /// <summary>Runs the build with the given arguments (targets first) and the secrets in the environment.</summary>
-    public async Task<BuildRun> RunAsync(params string[] arguments)
+    /// <summary>The secrets a run reads from its environment (never its command line), and no CI's variables.</summary>
+    public void PrepareEnvironment(ProcessStartInfo info)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { BuildAssembly.Path }.Concat(arguments).Concat(["--root", Root.Path, "--no-logo"]))
-            info.ArgumentList.Add(argument);
         info.Environment["CONSOLE_PASSWORD"] = ConsolePassword;
         info.Environment["DEV_REGISTRY_PASSWORD"] = DevRegistryPassword;
         info.Environment["PROD_REGISTRY_PASSWORD"] = ProdRegistryPassword;
@@ -75,6 +72,15 @@ public sealed class PipelineWorld : IAsyncLifetime
         info.Environment["PROD_REGISTRY_USER"] = RegistryUser;
         foreach (var name in new[] { "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT" })
             info.Environment.Remove(name);
+    }
+
+    /// <summary>Runs the build with the given arguments (targets first) and the secrets in the environment.</summary>
+    public async Task<BuildRun> RunAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { BuildAssembly.Path }.Concat(arguments).Concat(["--root", Root.Path, "--no-logo"]))
+            info.ArgumentList.Add(argument);
+        PrepareEnvironment(info);
         var output = new ConcurrentQueue<string>();
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };

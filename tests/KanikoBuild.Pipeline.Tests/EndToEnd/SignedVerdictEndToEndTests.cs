@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using KanikoBuild.Registry;
@@ -89,8 +88,12 @@ public sealed class SignedVerdictEndToEndTests(PipelineWorld world) : IDisposabl
             },
         }));
         await File.WriteAllTextAsync(Path.Combine(scratch, "registries.d", "local.yaml"), $"docker:\n  {world.Prod.Host}:\n    use-sigstore-attachments: true\n");
+        // Production sits behind token auth; skopeo logs in from an auth file (outside the build's root), never its command line.
+        var auth = Path.Combine(scratch, "auth.json");
+        var login = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PipelineWorld.RegistryUser}:{world.ProdRegistryPassword}"));
+        await File.WriteAllTextAsync(auth, JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [world.Prod.Host] = new { auth = login } } }));
         return await Shell.RunAsync(skopeo, ["--policy", policy, "--registries.d", Path.Combine(scratch, "registries.d"),
-            "copy", "--src-tls-verify=false", $"docker://{world.Prod.Host}/{repository}@{digest}", $"dir:{Path.Combine(scratch, "out")}"]);
+            "copy", "--src-tls-verify=false", "--src-authfile", auth, $"docker://{world.Prod.Host}/{repository}@{digest}", $"dir:{Path.Combine(scratch, "out")}"]);
     }
 
     [Fact]
@@ -198,26 +201,12 @@ public sealed class SignedVerdictEndToEndTests(PipelineWorld world) : IDisposabl
         foreach (var registry in new[] { world.Dev, world.Prod })
         {
             foreach (var blob in Directory.GetFiles(Path.Combine(registry.StorageDirectory, "data"), "data", SearchOption.AllDirectories))
-                places.Add(($"blob {blob}", await BlobTextAsync(blob)));
+                places.Add(($"blob {blob}", await PipelineEndToEndTests.BlobTextAsync(blob)));
         }
         foreach (var (where, text) in places)
         {
             foreach (var canary in canaries)
                 Assert.False(text.Contains(canary, StringComparison.Ordinal), $"the signing key or its password leaked into {where}");
         }
-    }
-
-    static async Task<string> BlobTextAsync(string path)
-    {
-        var bytes = await File.ReadAllBytesAsync(path);
-        var text = new StringBuilder(Encoding.Latin1.GetString(bytes));
-        if (bytes.Length > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-        {
-            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            using var unpacked = new MemoryStream();
-            await gzip.CopyToAsync(unpacked);
-            text.Append(Encoding.Latin1.GetString(unpacked.ToArray()));
-        }
-        return text.ToString();
     }
 }

@@ -163,9 +163,7 @@ public sealed class TarballScanEndToEndTests(PipelineWorld world)
         foreach (var argument in new[] { "--bounding-set", "-sys_chroot,-mknod", "--", "dotnet", BuildAssembly.Path, "PushScanned" }
                      .Concat(world.SampleArguments("app", "c-container")).Concat(["--destination", $"{world.Prod.Host}/team/container:c-container", "--root", world.Root.Path, "--no-logo"]))
             info.ArgumentList.Add(argument);
-        info.Environment["CONSOLE_PASSWORD"] = world.ConsolePassword;
-        foreach (var name in new[] { "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT" })
-            info.Environment.Remove(name);
+        world.PrepareEnvironment(info);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
