@@ -133,7 +133,9 @@ public sealed class RegistryTokenIssuer : IAsyncDisposable
             ["jti"] = Guid.NewGuid().ToString("N"),
             ["access"] = access,
         });
-        var response = JsonSerializer.SerializeToUtf8Bytes(new { token, access_token = token, expires_in = TokenLifetimeSeconds, issued_at = DateTimeOffset.UtcNow.ToString("O") });
+        // RFC 3339 in UTC with a Z, as Docker's token servers write it: Go clients (skopeo, containers/image) parse
+        // issued_at from the raw JSON bytes, and System.Text.Json would escape the "+" of an offset as \u002B.
+        var response = JsonSerializer.SerializeToUtf8Bytes(new { token, access_token = token, expires_in = TokenLifetimeSeconds, issued_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) });
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(response);
     }
