@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using KanikoBuild.Http;
 
 namespace KanikoBuild.Prisma.Http;
 
@@ -57,15 +58,8 @@ internal sealed record ConnectionFailure(ConsoleProblem Problem, string Cause, b
         return $"the TLS handshake failed ({detail})";
     }
 
-    static T? Find<T>(Exception? e) where T : Exception
-    {
-        for (var current = e; current is not null; current = current.InnerException)
-        {
-            if (current is T found)
-                return found;
-        }
-        return null;
-    }
+    // The chain walk is Core's, shared with the retry classification.
+    static T? Find<T>(Exception? e) where T : Exception => Transient.Find<T>(e);
 
     static Exception Innermost(Exception e)
     {

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using KanikoBuild.Http;
 
 namespace KanikoBuild.Tooling.Doctor;
 
@@ -31,15 +32,8 @@ internal static class NetworkFailure
         return null;
     }
 
-    static T? Find<T>(Exception? e) where T : Exception
-    {
-        for (var current = e; current is not null; current = current.InnerException)
-        {
-            if (current is T found)
-                return found;
-        }
-        return null;
-    }
+    // The chain walk is Core's, shared with the retry classification.
+    static T? Find<T>(Exception? e) where T : Exception => Transient.Find<T>(e);
 
     static Exception Innermost(Exception e)
     {
